@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Upcoming features adopted everywhere (see hummingbird's Package.swift).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "MediaKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "MediaCore", targets: ["MediaCore"]),
+        .library(name: "MediaStore", targets: ["MediaStore"]),
+        .library(name: "MediaML", targets: ["MediaML"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libvips-dev, libexif-dev).
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        // Fixed-arity wrappers for libvips' variadic API (Swift cannot call C varargs).
+        .target(name: "VipsShim", dependencies: ["CVips"]),
+
+        .target(
+            name: "MediaCore",
+            dependencies: [
+                "CExif", "VipsShim",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "MediaStore", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+        .target(name: "MediaML", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+
+        // Examples: executables, not products.
+        .executableTarget(
+            name: "media",
+            dependencies: [
+                "MediaCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/Examples/media",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mediad",
+            dependencies: ["MediaCore", "MediaStore"],
+            path: "Sources/Examples/mediad",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaMLTests", dependencies: ["MediaML"], swiftSettings: swiftSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,134 @@
+public import Foundation
+
+/// A calendar date and wall-clock time with no time zone: what the camera's clock showed.
+public struct LocalDateTime: Sendable, Hashable, Codable, Comparable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    public var hour: Int
+    public var minute: Int
+    public var second: Int
+    /// Milliseconds, when the file records sub-seconds.
+    public var millisecond: Int?
+
+    /// Creates a date-time, checking that each component is in range.
+    /// - Returns: `nil` for impossible values (month 13, day 0, 25 o'clock, the all-zero date cameras write when unset).
+    public init?(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int? = nil) {
+        guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day),
+              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
+              millisecond.map({ (0...999).contains($0) }) ?? true else { return nil }
+        guard day <= LocalDateTime.daysIn(month: month, year: year) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+        self.millisecond = millisecond
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS`, with `.fff` when milliseconds are known.
+    public var text: String {
+        var s = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+        if let millisecond { s += ".\(pad(millisecond, 3))" }
+        return s
+    }
+
+    /// Seconds since 1970-01-01T00:00:00 as if this wall-clock time were UTC.
+    public var secondsSinceEpochAsUTC: Double {
+        // Days from civil, Howard Hinnant's algorithm.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second)
+        return seconds + Double(millisecond ?? 0) / 1000
+    }
+
+    /// The wall-clock time `seconds` after the epoch at UTC offset `offsetSeconds`.
+    public init(secondsSinceEpoch seconds: Double, offsetSeconds: Int) {
+        let local = seconds + Double(offsetSeconds)
+        var whole = Int(local.rounded(.down))
+        let ms = Int(((local - Double(whole)) * 1000).rounded())
+        if ms == 1000 { whole += 1 }
+        let days = Int((Double(whole) / 86_400).rounded(.down))
+        let secs = whole - days * 86_400
+        // Civil from days, Howard Hinnant's algorithm.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        self.year = y
+        self.month = m
+        self.day = d
+        self.hour = secs / 3600
+        self.minute = secs % 3600 / 60
+        self.second = secs % 60
+        self.millisecond = ms == 0 || ms == 1000 ? nil : ms
+    }
+
+    public static func < (a: LocalDateTime, b: LocalDateTime) -> Bool {
+        a.secondsSinceEpochAsUTC < b.secondsSinceEpochAsUTC
+    }
+
+    private func pad(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}
+
+/// When a photo or video was taken: the local wall-clock time, and the instant when the
+/// UTC offset is known.
+///
+/// The timeline groups by `local`; sorting across time zones uses `instant`.
+public struct CaptureDate: Sendable, Hashable, Codable {
+    /// What the camera's clock showed.
+    public var local: LocalDateTime
+    /// The UTC offset in seconds east of Greenwich, when the file says it.
+    public var offsetSeconds: Int?
+    /// The tag the date came from, in exiftool's `Group:Tag` spelling.
+    public var source: String
+
+    /// Creates a capture date.
+    public init(local: LocalDateTime, offsetSeconds: Int?, source: String) {
+        self.local = local
+        self.offsetSeconds = offsetSeconds
+        self.source = source
+    }
+
+    /// The moment in time, when the offset is known.
+    public var instant: Date? {
+        guard let offsetSeconds else { return nil }
+        return Date(timeIntervalSince1970: local.secondsSinceEpochAsUTC - Double(offsetSeconds))
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fff][±HH:MM]`: the local time, and the offset only when known.
+    public var text: String {
+        guard let offsetSeconds else { return local.text }
+        return local.text + CaptureDate.offsetText(offsetSeconds)
+    }
+
+    /// `±HH:MM` for an offset in seconds.
+    public static func offsetText(_ seconds: Int) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let minutes = abs(seconds) / 60
+        let h = minutes / 60, m = minutes % 60
+        return "\(sign)\(h < 10 ? "0" : "")\(h):\(m < 10 ? "0" : "")\(m)"
+    }
+}
