@@ -152,8 +152,8 @@ public enum MediaFormat: String, Sendable, Hashable, Codable, CaseIterable {
         case "M4V ", "M4VH", "M4VP": return .m4v
         case "3gp4", "3gp5", "3gp6", "3gp7", "3gs7", "3ge6", "3ge7", "3gg6", "3g2a", "3g2b", "3g2c": return .threeGP
         case "mif1", "msf1":
-            if compatible.contains("heic") || compatible.contains("heix") { return .heic }
-            if compatible.contains("avif") { return .avif }
+            // exiftool calls these HEIF whatever codec they hold; AVIF when the brand list says so.
+            if compatible.contains("avif") && !compatible.contains("heic") { return .avif }
             return .heif
         default:
             if compatible.contains("heic") { return .heic }

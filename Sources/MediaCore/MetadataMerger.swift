@@ -37,7 +37,7 @@ struct MetadataMerger {
             m.pixelHeight = h
             m.sources[.pixelSize] = "File:ImageSize"
         }
-        if let o = exif.orientation {
+        if let o = exif.orientation ?? exif.thumbnailOrientation {
             if (1...8).contains(o) {
                 m.orientation = o
                 m.sources[.orientation] = "EXIF:Orientation"
@@ -105,10 +105,21 @@ struct MetadataMerger {
             let off = offset.flatMap(DateText.parseOffset) ?? parsed.offsetSeconds
             return CaptureDate(local: parsed.local, offsetSeconds: off, source: source)
         }
-        if let d = exifDate(exif.dateTimeOriginal, subSec: exif.subSecTimeOriginal, offset: exif.offsetTimeOriginal,
-                            source: "EXIF:DateTimeOriginal") { return d }
-        if let d = exifDate(exif.createDate, subSec: exif.subSecTimeDigitized, offset: exif.offsetTimeDigitized,
-                            source: "EXIF:CreateDate") { return d }
+        // XMP dates written by Adobe tools and digiKam carry the offset that EXIF lacks;
+        // adopt it when the wall-clock time is the same.
+        let xmpDates = [xmp.dateTimeOriginal, xmp.createDate, xmp.dateCreated].compactMap { $0.flatMap(DateText.parse) }
+        func withXMPOffset(_ d: CaptureDate?) -> CaptureDate? {
+            guard var d, d.offsetSeconds == nil else { return d }
+            func seconds(_ l: LocalDateTime) -> Int { Int(l.secondsSinceEpochAsUTC.rounded(.down)) }
+            if let match = xmpDates.first(where: { $0.offsetSeconds != nil && seconds($0.local) == seconds(d.local) }) {
+                d.offsetSeconds = match.offsetSeconds
+            }
+            return d
+        }
+        if let d = withXMPOffset(exifDate(exif.dateTimeOriginal, subSec: exif.subSecTimeOriginal, offset: exif.offsetTimeOriginal,
+                                          source: "EXIF:DateTimeOriginal")) { return d }
+        if let d = withXMPOffset(exifDate(exif.createDate, subSec: exif.subSecTimeDigitized, offset: exif.offsetTimeDigitized,
+                                          source: "EXIF:CreateDate")) { return d }
         if let c = qt.creationDate {
             return CaptureDate(local: c.local, offsetSeconds: c.offsetSeconds, source: "QuickTime:CreationDate")
         }
@@ -157,7 +168,7 @@ extension ExifValues {
         func fill<T>(_ kp: WritableKeyPath<ExifValues, T?>) {
             if self[keyPath: kp] == nil { self[keyPath: kp] = other[keyPath: kp] }
         }
-        fill(\.make); fill(\.model); fill(\.lens); fill(\.imageDescription); fill(\.orientation)
+        fill(\.make); fill(\.model); fill(\.lens); fill(\.imageDescription); fill(\.orientation); fill(\.thumbnailOrientation)
         fill(\.dateTimeOriginal); fill(\.subSecTimeOriginal); fill(\.offsetTimeOriginal)
         fill(\.createDate); fill(\.subSecTimeDigitized); fill(\.offsetTimeDigitized)
         fill(\.fNumber); fill(\.exposureTime); fill(\.focalLength)

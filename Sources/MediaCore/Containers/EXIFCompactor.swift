@@ -24,8 +24,15 @@ enum EXIFCompactor {
     /// Builds the compact TIFF from the structure's IFD0 and the sub-IFDs it points to.
     /// - Returns: the blob, or nil when IFD0 cannot be read.
     static func compact(_ tiff: TIFFStructure, warnings: inout [String]) -> [UInt8]? {
-        guard let (ifd0Entries, _) = try? tiff.readIFD(at: tiff.firstIFDOffset, maxValueSize: 8192) else { return nil }
+        guard let (ifd0Entries, nextIFD) = try? tiff.readIFD(at: tiff.firstIFDOffset, maxValueSize: 8192) else { return nil }
         var ifd0 = convert(ifd0Entries, tiff)
+        // IFD0 without an orientation: keep the next image's, as exiftool does.
+        if !ifd0Entries.contains(where: { $0.tag == 0x0112 }), nextIFD != 0,
+           let (next, _) = try? tiff.readIFD(at: nextIFD, maxValueSize: 0),
+           let orientation = next.first(where: { $0.tag == 0x0112 && $0.type == 3 }), let value = orientation.value {
+            ifd0.entries.append((0x0112, 3, 1, value))
+            ifd0.entries.sort { $0.tag < $1.tag }
+        }
         var exif = IFD(), gps = IFD(), interop = IFD()
         if let pointer = ifd0Entries.first(where: { $0.tag == exifPointer }).flatMap({ tiff.integer($0) }) {
             if let (entries, _) = try? tiff.readIFD(at: pointer, maxValueSize: 8192) {

@@ -33,7 +33,7 @@ enum GIFParser {
             }
             if frames > 100_000 { break }
         }
-        if frames > 1 {
+        if frames > 1 || delay > 0 {
             scan.duration = Double(delay) / 100
             scan.durationSource = "GIF:Duration"
         }

@@ -72,8 +72,15 @@ extension ISOBMFFParser {
             session.warn("box 'mvhd' is truncated")
             return
         }
-        if created > quickTimeEpochOffset, created - quickTimeEpochOffset < 253_402_300_800 {
-            let seconds = Double(created - quickTimeEpochOffset)
+        // Like exiftool: a time before 1970 in the 1904 epoch was written with the Unix epoch.
+        var unixTime = created
+        if created >= quickTimeEpochOffset {
+            unixTime = created - quickTimeEpochOffset
+        } else if created > 0 {
+            session.warn("the movie creation time uses the Unix epoch instead of 1904")
+        }
+        if unixTime > 0, unixTime < 253_402_300_800 {
+            let seconds = Double(unixTime)
             session.scan.quickTime.createDate = seconds
             session.rawTag("CreateDate", exifDateText(LocalDateTime(secondsSinceEpoch: seconds, offsetSeconds: 0)))
         }
@@ -592,6 +599,9 @@ enum CR3TIFFMerger {
         }
         var entries: [Entry] = []
         var skipped = 0
+        // Sane IFDs have distinct values, so all of them fit in the structure; this bounds
+        // what hostile entries pointing at the same bytes can make us copy.
+        var budget = tiff.count
         let base = Int(ifdOffset) + 2
         for i in 0..<Int(n) {
             let at = base + 12 * i
@@ -609,7 +619,8 @@ enum CR3TIFFMerger {
             } else {
                 value = r.u32(at + 8).flatMap { r.slice(Int($0), total) }
             }
-            guard let value else { skipped += 1; continue }
+            guard let value, value.count <= budget else { skipped += 1; continue }
+            budget -= value.count
             let converted = sourceBE == bigEndian ? value : swapped(value, type: type)
             entries.append(Entry(tag: tag, type: type, count: count, value: converted))
         }

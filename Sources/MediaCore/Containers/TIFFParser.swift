@@ -68,7 +68,13 @@ enum TIFFParser {
         // The EXIF payload: the file itself when libexif can take it whole, else a compact copy.
         let span = tiff.source.size - tiff.base
         if !tiff.isBigTIFF, span <= Int64(EXIFCompactor.limit) {
-            scan.exif.append(try tiff.source.read(at: tiff.base, count: Int(span)))
+            var bytes = try tiff.source.read(at: tiff.base, count: Int(span))
+            // ORF ("RO"/"RS") and RW2 (0x55) put their own magic where TIFF has 42; libexif wants 42.
+            if bytes.count >= 4 {
+                bytes[2] = tiff.bigEndian ? 0x00 : 0x2A
+                bytes[3] = tiff.bigEndian ? 0x2A : 0x00
+            }
+            scan.exif.append(bytes)
         } else if let blob = EXIFCompactor.compact(tiff, warnings: &scan.warnings) {
             scan.exif.append(blob)
         }

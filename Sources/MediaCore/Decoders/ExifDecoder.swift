@@ -12,6 +12,8 @@ struct ExifValues {
     var lens: String?
     var imageDescription: String?
     var orientation: Int?
+    /// IFD1's (the thumbnail's) orientation, used when IFD0 has none.
+    var thumbnailOrientation: Int?
     var dateTimeOriginal: String?
     var subSecTimeOriginal: String?
     var offsetTimeOriginal: String?
@@ -129,6 +131,7 @@ enum ExifDecoder {
         case (EXIF_IFD_0, 0x0110): v.model = e.string
         case (EXIF_IFD_0, 0x010E): v.imageDescription = e.string
         case (EXIF_IFD_0, 0x0112): v.orientation = e.numbers.first.map { Int($0) }
+        case (EXIF_IFD_1, 0x0112): v.thumbnailOrientation = e.numbers.first.map { Int($0) }
         case (EXIF_IFD_EXIF, 0x9003): v.dateTimeOriginal = e.string
         case (EXIF_IFD_EXIF, 0x9291): v.subSecTimeOriginal = e.string
         case (EXIF_IFD_EXIF, 0x9011): v.offsetTimeOriginal = e.string
@@ -182,35 +185,34 @@ enum ExifDecoder {
     /// kept as raw tags; an ISO there fills in when EXIF has none.
     private static func readMakerNote(_ data: UnsafeMutablePointer<ExifData>, into v: inout ExifValues) {
         guard let note = exif_data_get_mnote_data(data) else { return }
+        // Canon's maker-note "ISO" is the camera's ISO setting, not the exposure's ISO
+        // (exiftool's CameraISO), so it does not stand in for EXIF ISO.
+        let isCanon = v.make?.uppercased().hasPrefix("CANON") ?? false
         let count = exif_mnote_data_count(note)
         var buffer = [CChar](repeating: 0, count: 256)
         for i in 0..<min(count, 512) {
             guard let cname = exif_mnote_data_get_name(note, i) else { continue }
             let name = String(cString: cname)
-            guard name.localizedISO else { continue }
+            guard isoTagNames.contains(name) else { continue }
             guard exif_mnote_data_get_value(note, i, &buffer, UInt32(buffer.count)) != nil else { continue }
             let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             v.rawTags.append(RawTag(group: "MakerNotes", name: name, value: text))
-            if v.iso == nil, let iso = firstNumber(in: text), iso > 0 {
+            if v.iso == nil, !isCanon, let iso = isoValue(text), iso > 0 {
                 v.iso = iso
                 v.isoSource = "MakerNotes:\(name)"
             }
         }
     }
 
-    private static func firstNumber(in text: String) -> Int? {
-        var digits = ""
-        for c in text {
-            if c.isASCII, c.isNumber { digits.append(c) } else if !digits.isEmpty { break }
-        }
-        return Int(digits)
-    }
-}
+    /// Maker-note tags (as libexif names them) that hold the ISO of the exposure.
+    private static let isoTagNames: Set<String> = ["ISO", "ISOSpeed", "CCSISOSensitivity", "ISOSetting"]
 
-private extension String {
-    /// Maker-note tag names that carry the ISO speed.
-    var localizedISO: Bool {
-        ["ISO", "ISOSetting", "ISOSpeed", "ISO Speed", "ISOSpeedRequested", "ISO Setting", "ISOValue"].contains(self)
+    /// `"100"`, `"ISO 200"`, `"ISO2 200"` → the number; anything else (libexif's error texts) → nil.
+    static func isoValue(_ text: String) -> Int? {
+        var t = text.trimmedSpacesAndNULs()
+        for prefix in ["ISO2 ", "ISO "] where t.hasPrefix(prefix) { t.removeFirst(prefix.count) }
+        guard !t.isEmpty, t.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(t)
     }
 }
 

@@ -20,6 +20,17 @@ struct XMPValues {
 /// A scan over the bytes, not a full XML parser: it reads the standard prefixes that
 /// every common writer uses (exiftool, Adobe, digiKam, darktable, cameras).
 enum XMPParser {
+    /// Namespace URIs and the prefixes their properties are known by here.
+    static let namespaces: [String: String] = [
+        "exif": "http://ns.adobe.com/exif/1.0/",
+        "xmp": "http://ns.adobe.com/xap/1.0/",
+        "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "tiff": "http://ns.adobe.com/tiff/1.0/",
+        "exifEX": "http://cipa.jp/exif/1.0/",
+        "aux": "http://ns.adobe.com/exif/1.0/aux/",
+    ]
+
     static let properties = [
         "exif:DateTimeOriginal", "xmp:CreateDate", "photoshop:DateCreated", "xmp:Rating", "dc:description",
         "exif:GPSLatitude", "exif:GPSLongitude", "exif:GPSAltitude", "exif:GPSAltitudeRef",
@@ -29,10 +40,20 @@ enum XMPParser {
     static func parse(_ packet: [UInt8]) -> XMPValues {
         var v = XMPValues()
         var found: [String: String] = [:]
+        let prefixes = declaredPrefixes(in: packet)
         for name in properties {
-            if let value = value(of: name, in: packet) {
-                found[name] = value
-                v.rawTags.append(RawTag(group: "XMP", name: name, value: value))
+            let parts = name.split(separator: ":")
+            let canonical = String(parts[0]), local = String(parts[1])
+            var candidates = [canonical]
+            if let uri = namespaces[canonical] {
+                candidates += (prefixes[uri] ?? []).filter { $0 != canonical }
+            }
+            for prefix in candidates {
+                if let value = value(of: prefix + ":" + local, in: packet) {
+                    found[name] = value
+                    v.rawTags.append(RawTag(group: "XMP", name: name, value: value))
+                    break
+                }
             }
         }
         v.dateTimeOriginal = found["exif:DateTimeOriginal"]
@@ -49,6 +70,27 @@ enum XMPParser {
         v.model = found["tiff:Model"]
         v.lens = found["exifEX:LensModel"] ?? found["aux:Lens"]
         return v
+    }
+
+    /// `xmlns:PREFIX="URI"` declarations: URI → prefixes (old files use `xap:` for `xmp:`).
+    static func declaredPrefixes(in packet: [UInt8]) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        let marker = Array("xmlns:".utf8)
+        var i = 0
+        while let hit = find(marker, in: packet, from: i) {
+            var j = hit + marker.count
+            let start = j
+            while j < packet.count, packet[j] != 0x3D, packet[j] != 0x20, j - start < 64 { j += 1 }
+            let prefix = String(decoding: packet[start..<j], as: UTF8.self)
+            while j < packet.count, packet[j] == 0x3D || packet[j] == 0x20 { j += 1 }
+            i = j
+            guard j < packet.count, packet[j] == 0x22 || packet[j] == 0x27,
+                  let end = find([packet[j]], in: packet, from: j + 1), end - j < 512 else { continue }
+            let uri = String(decoding: packet[(j + 1)..<end], as: UTF8.self)
+            out[uri, default: []].append(prefix)
+            i = end
+        }
+        return out
     }
 
     /// XMP's `DDD,MM.mmk` / `DDD,MM,SSk` coordinates → signed decimal degrees.
