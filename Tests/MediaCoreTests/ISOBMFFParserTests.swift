@@ -270,6 +270,12 @@ struct ISOBMFFParserTests {
         #expect(scan.exif.isEmpty)
         #expect(!scan.warnings.isEmpty)
 
+        // Zero-byte offsets and lengths: extents that take no room must not pile up.
+        let emptyExtents = [UInt8]((0..<3000).flatMap { i in B.u16(UInt16(i)) + B.u16(0) + B.u16(0xFFFF) })
+        let iloc0 = B.full("iloc", version: 0, [0x00, 0x00] + B.u16(3000) + emptyExtents)
+        let zeroScan = try scanBytes(B.ftyp("heic") + B.full("meta", version: 0, B.hdlr("pict") + iloc0), .heic)
+        #expect(zeroScan.warnings.contains { $0.contains("too many extents") })
+
         let keys = B.full("keys", version: 0, B.u32(0xFFFF_FFFF) + B.u32(0xFFFF_FFF0) + B.fourCC("mdta"))
         let ilst = B.box("ilst", B.u32(16) + B.u32(0xFFFF_FFFF) + B.box("data", [UInt8]()))
         let movie = B.ftyp("qt  ") + B.box("moov", B.box("meta", [B.hdlr("mdta"), keys, ilst]))

@@ -236,7 +236,7 @@ extension ISOBMFFParser {
                 session.warn("box 'keys' is truncated")
                 continue
             }
-            for _ in 0..<count {
+            for _ in 0..<min(count, 4096) {
                 guard let size = c.u32(), size >= 8, let _ = c.u32(),
                       let bytes = c.reader.slice(c.position, Int(size) - 8) else {
                     session.warn("box 'keys' is truncated")

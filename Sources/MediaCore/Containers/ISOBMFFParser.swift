@@ -63,7 +63,7 @@ enum ISOBMFFParser {
                 }
             case "xml ":
                 if let data = try session.payload(box), looksLikeXMP(data) {
-                    session.scan.xmp.append(data)
+                    session.scan.xmp.append(trimmedXMP(data))
                 }
             default:
                 break
@@ -397,14 +397,13 @@ enum ISOBMFFParser {
             var item = Item()
             item.hidden = flags & 1 != 0
             let id: UInt32?
-            var nameAt: Int
+            let nameAt: Int
             switch version {
             case 0, 1:
+                // No item type: name, content type, content encoding.
                 id = r.u16(4).map(UInt32.init)
                 nameAt = 8
-                item.type = ""
-                let name = cString(p, from: nameAt)
-                item.contentType = cString(p, from: name.next).text
+                item.contentType = cString(p, from: cString(p, from: nameAt).next).text
             case 2:
                 id = r.u16(4).map(UInt32.init)
                 item.type = r.fourCC(8) ?? ""
@@ -458,7 +457,9 @@ enum ISOBMFFParser {
             session.warn("box 'iloc' is truncated")
             return out
         }
-        for _ in 0..<count {
+        var totalExtents = 0
+        if count > 65536 { session.warn("box 'iloc' lists \(count) items; only the first 65536 are read") }
+        for _ in 0..<min(count, 65536) {
             guard let id = version < 2 ? c.u16().map(UInt32.init) : c.u32() else {
                 session.warn("box 'iloc' is truncated")
                 break
@@ -473,6 +474,11 @@ enum ISOBMFFParser {
                 break
             }
             loc.baseOffset = base
+            totalExtents += Int(extents)
+            guard extents <= 4096, totalExtents <= 65536 else {
+                session.warn("box 'iloc' lists too many extents; the rest is ignored")
+                break
+            }
             var complete = true
             for _ in 0..<extents {
                 guard c.uint(indexSize) != nil, let offset = c.uint(offsetSize), let length = c.uint(lengthSize) else {
@@ -499,7 +505,8 @@ enum ISOBMFFParser {
             return
         }
         let wide = (UInt32(f1) << 16 | UInt32(f2) << 8 | UInt32(f3)) & 1 != 0
-        for _ in 0..<count {
+        if count > 65536 { session.warn("box 'ipma' lists \(count) items; only the first 65536 are read") }
+        for _ in 0..<min(count, 65536) {
             guard let id = version < 1 ? c.u16().map(UInt32.init) : c.u32(), let n = c.u8() else {
                 session.warn("box 'ipma' is truncated")
                 return
@@ -514,7 +521,7 @@ enum ISOBMFFParser {
                     indexes.append(Int(v & 0x7F))
                 }
             }
-            out[id, default: []] += indexes
+            if (out[id]?.count ?? 0) < 1024 { out[id, default: []] += indexes }
         }
     }
 
@@ -725,8 +732,9 @@ struct ISOCursor {
     init(_ bytes: [UInt8]) { reader = BinaryReader(bytes, bigEndian: true) }
 
     mutating func u8() -> UInt8? {
-        defer { if reader.u8(position) != nil { position += 1 } }
-        return reader.u8(position)
+        guard let v = reader.u8(position) else { return nil }
+        position += 1
+        return v
     }
 
     mutating func u16() -> UInt16? {

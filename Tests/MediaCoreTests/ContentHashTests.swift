@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import MediaCore
+
+@Suite struct ContentHashTests {
+    @Test func knownVectors() {
+        let hash = ContentHash.of(Array("abc".utf8))
+        #expect(hash.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(hash.sha1 == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        let empty = ContentHash.of([UInt8]())
+        #expect(empty.sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(empty.sha1 == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+    }
+
+    @Test func streamingAFileEqualsHashingItsBytes() throws {
+        // 2.5 MiB so that the file is read in several chunks.
+        var bytes = [UInt8](repeating: 0, count: 2_621_440 + 17)
+        for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 13) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hash-\(UUID()).bin").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try ContentHash.ofFile(atPath: path) == ContentHash.of(bytes))
+
+        var hasher = ContentHasher()
+        hasher.update(bytes[..<1000])
+        hasher.update(bytes[1000...])
+        #expect(hasher.finalize() == ContentHash.of(bytes))
+    }
+
+    @Test func missingFileIsAClearError() {
+        do {
+            _ = try ContentHash.ofFile(atPath: "/nonexistent/photo.jpg")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .notFound)
+            #expect(error.description.contains("/nonexistent/photo.jpg"))
+        }
+    }
+
+    @Test func validatesHexDigests() {
+        #expect(ContentHash(sha256: String(repeating: "a", count: 64), sha1: String(repeating: "b", count: 40)) != nil)
+        #expect(ContentHash(sha256: "xyz", sha1: String(repeating: "b", count: 40)) == nil)
+        #expect(ContentHash(sha256: String(repeating: "A", count: 64), sha1: String(repeating: "b", count: 40)) == nil)
+    }
+}
