@@ -55,6 +55,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // libFuzzer harness for the container parsers (scripts/fuzz.sh); a replay tool otherwise.
+        .executableTarget(name: "MediaFuzz", dependencies: ["MediaCore"], path: "Fuzz/MediaFuzz", swiftSettings: swiftSettings),
+
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore"], swiftSettings: swiftSettings),
         .testTarget(name: "MediaMLTests", dependencies: ["MediaML"], swiftSettings: swiftSettings),

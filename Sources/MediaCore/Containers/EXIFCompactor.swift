@@ -57,6 +57,39 @@ enum EXIFCompactor {
         return write(ifd0: ifd0, exif: exif, gps: gps, interop: interop, bigEndian: tiff.bigEndian)
     }
 
+    /// Builds one compact TIFF from separate TIFF structures that each keep their tags in their
+    /// own IFD0: CR3's CMT1 (IFD0), CMT2 (Exif IFD) and CMT4 (GPS IFD).
+    /// - Returns: the blob and IFD0's image size, or nil when no block could be read.
+    static func merge(ifd0: TIFFStructure?, exif: TIFFStructure?, gps: TIFFStructure?,
+                      warnings: inout [String]) -> (tiff: [UInt8], width: Int?, height: Int?)? {
+        guard let order = (ifd0 ?? exif ?? gps)?.bigEndian else { return nil }
+        var parts: [IFD] = []
+        var size: (Int?, Int?) = (nil, nil)
+        for (name, block) in [("CMT1", ifd0), ("CMT2", exif), ("CMT4", gps)] {
+            guard let block else { parts.append(IFD()); continue }
+            guard block.bigEndian == order else {
+                warnings.append("\(name) is in another byte order than the other blocks and was skipped")
+                parts.append(IFD())
+                continue
+            }
+            guard let (entries, _) = try? block.readIFD(at: block.firstIFDOffset, maxValueSize: 8192) else {
+                warnings.append("\(name) holds no readable IFD")
+                parts.append(IFD())
+                continue
+            }
+            if name == "CMT1" {
+                size = (entries.first { $0.tag == 0x0100 }.flatMap { block.integer($0) }.map(Int.init),
+                        entries.first { $0.tag == 0x0101 }.flatMap { block.integer($0) }.map(Int.init))
+            }
+            var ifd = convert(entries, block)
+            ifd.entries.removeAll { [exifPointer, gpsPointer, interopPointer].contains($0.tag) }
+            parts.append(ifd)
+        }
+        guard parts.contains(where: { !$0.entries.isEmpty }) else { return nil }
+        let tiff = write(ifd0: parts[0], exif: parts[1], gps: parts[2], interop: IFD(), bigEndian: order)
+        return (tiff, size.0, size.1)
+    }
+
     /// Keeps entries whose value was loaded, converting BigTIFF's 64-bit types where they fit.
     private static func convert(_ entries: [TIFFStructure.Entry], _ tiff: TIFFStructure) -> IFD {
         var ifd = IFD()

@@ -478,8 +478,13 @@ extension ISOBMFFParser {
             session.warn("the Canon metadata box holds no CMT boxes")
             return
         }
+        func structure(_ name: String) -> TIFFStructure? {
+            guard let bytes = cmt[name] else { return nil }
+            return try? TIFFStructure(MemoryByteSource(bytes))
+        }
         var warnings: [String] = []
-        if let merged = CR3TIFFMerger.merge(ifd0: cmt["CMT1"], exif: cmt["CMT2"], gps: cmt["CMT4"], warnings: &warnings) {
+        if let merged = EXIFCompactor.merge(ifd0: structure("CMT1"), exif: structure("CMT2"), gps: structure("CMT4"),
+                                            warnings: &warnings) {
             session.scan.exif.append(merged.tiff)
             if session.scan.pixelWidth == nil, let w = merged.width, let h = merged.height {
                 session.scan.pixelWidth = w
@@ -489,175 +494,5 @@ extension ISOBMFFParser {
             session.scan.exif.append(ifd0)
         }
         for w in warnings { session.warn("CR3: " + w) }
-    }
-}
-
-/// Builds one classic TIFF from CR3's separate IFD0, Exif and GPS TIFF structures, each of
-/// which stores its tags in its own IFD0.
-enum CR3TIFFMerger {
-    struct Entry {
-        var tag: UInt16
-        var type: UInt16
-        var count: UInt32
-        /// Value bytes in the output byte order.
-        var value: [UInt8]
-    }
-
-    static let exifPointer: UInt16 = 0x8769
-    static let gpsPointer: UInt16 = 0x8825
-    /// Pointers and offset-based data that cannot be copied as they are.
-    static let dropped: Set<UInt16> = [0x8769, 0x8825, 0xA005, 0x014A, 0x927C, 0x0111, 0x0201]
-
-    /// The merged TIFF and the image size found in it (IFD0 ImageWidth/Length, else the Exif
-    /// PixelX/YDimension).
-    static func merge(ifd0 cmt1: [UInt8]?, exif cmt2: [UInt8]?, gps cmt4: [UInt8]?,
-                      warnings: inout [String]) -> (tiff: [UInt8], width: Int?, height: Int?)? {
-        let bigEndian: Bool
-        if let b = [cmt1, cmt2, cmt4].compactMap({ $0 }).first(where: { ISOBMFFParser.isTIFFHeader($0, 0) }) {
-            bigEndian = b[0] == 0x4D
-        } else {
-            warnings.append("no CMT box holds a TIFF structure")
-            return nil
-        }
-        var ifd0 = cmt1.flatMap { readIFD0($0, "CMT1", bigEndian: bigEndian, &warnings) } ?? []
-        let exif = cmt2.flatMap { readIFD0($0, "CMT2", bigEndian: bigEndian, &warnings) } ?? []
-        let gps = cmt4.flatMap { readIFD0($0, "CMT4", bigEndian: bigEndian, &warnings) } ?? []
-        guard !(ifd0.isEmpty && exif.isEmpty && gps.isEmpty) else { return nil }
-
-        func integer(_ entries: [Entry], _ tag: UInt16) -> Int? {
-            guard let e = entries.first(where: { $0.tag == tag }) else { return nil }
-            let r = BinaryReader(e.value, bigEndian: bigEndian)
-            switch e.type {
-            case 3: return r.u16(0).map(Int.init)
-            case 4: return r.u32(0).map(Int.init)
-            default: return nil
-            }
-        }
-        var width = integer(ifd0, 0x0100), height = integer(ifd0, 0x0101)
-        if width == nil || height == nil {
-            width = integer(exif, 0xA002)
-            height = integer(exif, 0xA003)
-        }
-
-        let placeholder = [UInt8](repeating: 0, count: 4)
-        if !exif.isEmpty { ifd0.append(Entry(tag: exifPointer, type: 4, count: 1, value: placeholder)) }
-        if !gps.isEmpty { ifd0.append(Entry(tag: gpsPointer, type: 4, count: 1, value: placeholder)) }
-        ifd0.sort { $0.tag < $1.tag }
-
-        let ifds = [ifd0, exif, gps]
-        func blockSize(_ entries: [Entry]) -> Int {
-            guard !entries.isEmpty else { return 0 }
-            var size = 2 + 12 * entries.count + 4
-            for e in entries where e.value.count > 4 { size += e.value.count + (e.value.count & 1) }
-            return size
-        }
-        var offsets: [Int] = []
-        var cursor = 8
-        for ifd in ifds {
-            offsets.append(cursor)
-            cursor += blockSize(ifd)
-        }
-        guard cursor <= Int(UInt32.max) else { return nil }
-
-        var out: [UInt8] = bigEndian ? [0x4D, 0x4D, 0x00, 0x2A] : [0x49, 0x49, 0x2A, 0x00]
-        out += bytes(UInt32(8), bigEndian)
-        for (index, ifd) in ifds.enumerated() where !ifd.isEmpty {
-            let tableEnd = offsets[index] + 2 + 12 * ifd.count + 4
-            var data: [UInt8] = []
-            out += bytes(UInt16(ifd.count), bigEndian)
-            for e in ifd {
-                out += bytes(e.tag, bigEndian) + bytes(e.type, bigEndian) + bytes(e.count, bigEndian)
-                if index == 0 && e.tag == exifPointer {
-                    out += bytes(UInt32(offsets[1]), bigEndian)
-                } else if index == 0 && e.tag == gpsPointer {
-                    out += bytes(UInt32(offsets[2]), bigEndian)
-                } else if e.value.count <= 4 {
-                    out += e.value + [UInt8](repeating: 0, count: 4 - e.value.count)
-                } else {
-                    out += bytes(UInt32(tableEnd + data.count), bigEndian)
-                    data += e.value
-                    if data.count & 1 == 1 { data.append(0) }
-                }
-            }
-            out += bytes(UInt32(0), bigEndian)
-            out += data
-        }
-        return (out, width, height)
-    }
-
-    /// The entries of a TIFF structure's first IFD, values converted to `bigEndian` order.
-    static func readIFD0(_ tiff: [UInt8], _ name: String, bigEndian: Bool, _ warnings: inout [String]) -> [Entry]? {
-        guard ISOBMFFParser.isTIFFHeader(tiff, 0) else {
-            warnings.append("\(name) is not a TIFF structure")
-            return nil
-        }
-        let sourceBE = tiff[0] == 0x4D
-        let r = BinaryReader(tiff, bigEndian: sourceBE)
-        guard let ifdOffset = r.u32(4), let n = r.u16(Int(ifdOffset)), n > 0, n <= 2000 else {
-            warnings.append("\(name) has no readable IFD")
-            return nil
-        }
-        var entries: [Entry] = []
-        var skipped = 0
-        // Sane IFDs have distinct values, so all of them fit in the structure; this bounds
-        // what hostile entries pointing at the same bytes can make us copy.
-        var budget = tiff.count
-        let base = Int(ifdOffset) + 2
-        for i in 0..<Int(n) {
-            let at = base + 12 * i
-            guard let tag = r.u16(at), let type = r.u16(at + 2), let count = r.u32(at + 4) else {
-                warnings.append("\(name) is truncated")
-                break
-            }
-            if dropped.contains(tag) { continue }
-            let unit = typeSize(type)
-            let (total, overflow) = Int(count).multipliedReportingOverflow(by: unit)
-            guard unit > 0, !overflow, total <= 1 << 20 else { skipped += 1; continue }
-            let value: [UInt8]?
-            if total <= 4 {
-                value = r.slice(at + 8, total)
-            } else {
-                value = r.u32(at + 8).flatMap { r.slice(Int($0), total) }
-            }
-            guard let value, value.count <= budget else { skipped += 1; continue }
-            budget -= value.count
-            let converted = sourceBE == bigEndian ? value : swapped(value, type: type)
-            entries.append(Entry(tag: tag, type: type, count: count, value: converted))
-        }
-        if skipped > 0 { warnings.append("\(name): \(skipped) entries point outside the structure") }
-        return entries
-    }
-
-    static func typeSize(_ type: UInt16) -> Int {
-        switch type {
-        case 1, 2, 6, 7: return 1
-        case 3, 8: return 2
-        case 4, 9, 11, 13: return 4
-        case 5, 10, 12: return 8
-        default: return 0
-        }
-    }
-
-    /// Reverses the byte order of each numeric unit of a value.
-    static func swapped(_ value: [UInt8], type: UInt16) -> [UInt8] {
-        let unit: Int
-        switch type {
-        case 3, 8: unit = 2
-        case 4, 9, 11, 13, 5, 10: unit = 4  // rationals: two 32-bit halves
-        case 12: unit = 8
-        default: return value
-        }
-        var out = value
-        var i = 0
-        while i + unit <= out.count {
-            out[i..<(i + unit)].reverse()
-            i += unit
-        }
-        return out
-    }
-
-    static func bytes<T: FixedWidthInteger>(_ v: T, _ bigEndian: Bool) -> [UInt8] {
-        let value = bigEndian ? v.bigEndian : v.littleEndian
-        return withUnsafeBytes(of: value) { Array($0) }
     }
 }

@@ -578,10 +578,11 @@ enum ISOBMFFParser {
                     session.warn("box 'irot' is truncated")
                     break
                 }
-                // HEIF: angle × 90° anti-clockwise; exiftool reports this same value as Rotation.
-                let rotation = Int(angle & 3) * 90
-                session.scan.rotation = rotation
-                session.rawTag("Rotation", String(rotation))
+                // HEIF: angle × 90° anti-clockwise, the value exiftool reports as Rotation (kept as
+                // the raw tag); MediaKit's rotation is clockwise, like a video track's matrix.
+                let counterClockwise = Int(angle & 3) * 90
+                session.scan.rotation = (360 - counterClockwise) % 360
+                session.rawTag("Rotation", String(counterClockwise))
             default:
                 break
             }

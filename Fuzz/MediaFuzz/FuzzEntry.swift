@@ -1,0 +1,78 @@
+// libFuzzer entry point for MediaCore's container parsers and decoders.
+//
+// Built by scripts/fuzz.sh with `-sanitize=fuzzer,address -D FUZZING`; libFuzzer then supplies
+// `main`. Without FUZZING (a plain `swift build`) this is a replay tool:
+// `MediaFuzz TARGET FILE...` runs each file through the target once, which is how the
+// regression tests and CI check crashes found earlier.
+//
+// The target is chosen by the MEDIAKIT_FUZZ_TARGET environment variable (or the first argument
+// when replaying): jpeg, tiff, png, webp, gif, isobmff, riff, raw, exif, xmp, or all (sniff first).
+@testable import MediaCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum FuzzTarget: String, CaseIterable {
+    case jpeg, tiff, png, webp, gif, isobmff, riff, raw, exif, xmp, all
+
+    static let current: FuzzTarget = {
+        guard let name = getenv("MEDIAKIT_FUZZ_TARGET") else { return .all }
+        return FuzzTarget(rawValue: String(cString: name)) ?? .all
+    }()
+
+    func run(_ bytes: [UInt8]) {
+        let source = MemoryByteSource(bytes)
+        switch self {
+        case .jpeg: scan(source, .jpeg)
+        case .tiff: scan(source, .tiff); scan(source, .bigTIFF)
+        case .png: scan(source, .png)
+        case .webp: scan(source, .webp)
+        case .gif: scan(source, .gif)
+        case .isobmff:
+            for format in [MediaFormat.heic, .mov, .cr3, .jp2] { scan(source, format) }
+        case .riff: scan(source, .avi); scan(source, .bmp)
+        case .raw: scan(source, .raf); scan(source, .mrw); scan(source, .rw2)
+        case .exif:
+            _ = ExifDecoder.decode(bytes)
+            if let tiff = try? TIFFStructure(source) {
+                var warnings: [String] = []
+                if let blob = EXIFCompactor.compact(tiff, warnings: &warnings) { _ = ExifDecoder.decode(blob) }
+            }
+        case .xmp: _ = XMPParser.parse(bytes)
+        case .all: _ = try? StandardMetadataReader().read(bytes: bytes)
+        }
+    }
+
+    /// Scans as `format` and decodes what the scan found, as the reader does.
+    private func scan(_ source: MemoryByteSource, _ format: MediaFormat) {
+        guard let scan = try? ContainerScanner.scan(source, format: format) else { return }
+        _ = MetadataMerger(configuration: .init()).merge(scan, sidecars: [], fileTimes: { [] })
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    FuzzTarget.current.run(bytes)
+    return 0
+}
+
+#if !FUZZING
+@main
+struct Replay {
+    static func main() {
+        let args = CommandLine.arguments.dropFirst()
+        guard let first = args.first, let target = FuzzTarget(rawValue: first) else {
+            print("usage: MediaFuzz TARGET FILE...   (targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))")
+            exit(2)
+        }
+        for path in args.dropFirst() {
+            guard let source = try? FileByteSource(path: path), let bytes = try? source.read(at: 0, count: Int(source.size)) else {
+                print("cannot read \(path)")
+                exit(1)
+            }
+            target.run(bytes)
+        }
+    }
+}
+#endif
