@@ -24,8 +24,9 @@ let package = Package(
         // System libraries (Debian: libvips-dev, libexif-dev).
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
-        // Fixed-arity wrappers for libvips' variadic API (Swift cannot call C varargs).
-        .target(name: "VipsShim", dependencies: ["CVips"]),
+        // Fixed-arity wrappers for libvips' variadic API (Swift cannot call C varargs); loads
+        // libvips on demand, so tools that only read metadata never pay for loading it.
+        .target(name: "VipsShim", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
 
         .target(
             name: "MediaCore",
@@ -58,7 +59,9 @@ let package = Package(
         // libFuzzer harness for the container parsers (scripts/fuzz.sh); a replay tool otherwise.
         .executableTarget(name: "MediaFuzz", dependencies: ["MediaCore"], path: "Fuzz/MediaFuzz", swiftSettings: swiftSettings),
 
-        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore", "VipsShim"], swiftSettings: swiftSettings),
+        // Checks the shim's declarations against the installed vips.h (the only user of CVips).
+        .testTarget(name: "VipsShimTests", dependencies: ["CVips"], swiftSettings: swiftSettings),
         .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore"], swiftSettings: swiftSettings),
         .testTarget(name: "MediaMLTests", dependencies: ["MediaML"], swiftSettings: swiftSettings),
     ],

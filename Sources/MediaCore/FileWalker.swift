@@ -1,4 +1,9 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Lists the files under the paths a user gives, the way an importer should see them:
 /// folders walked recursively in name order, hidden files and OS litter (`.DS_Store`,
@@ -31,8 +36,10 @@ public enum FileWalker {
 }
 
 /// Depth-first, name-ordered walk of one folder; only one folder listing is held per level.
+/// Reads folders with `readdir` (its entry types spare a `stat` per file).
 private struct DirectorySequence: Sequence, IteratorProtocol {
-    private var stack: [(dir: String, names: [String], index: Int)] = []
+    private enum Kind { case file, directory, link, other }
+    private var stack: [(dir: String, entries: [(name: String, kind: Kind)], index: Int)] = []
 
     init(root: String) {
         let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
@@ -40,31 +47,59 @@ private struct DirectorySequence: Sequence, IteratorProtocol {
     }
 
     private mutating func push(_ dir: String) {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
-            .filter { !FileWalker.isIgnored(name: $0) }
-            .sorted()
-        stack.append((dir, names, 0))
+        var entries: [(name: String, kind: Kind)] = []
+        if let handle = opendir(dir) {
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard name != ".", name != "..", !FileWalker.isIgnored(name: name) else { continue }
+                let kind: Kind
+                switch Int32(entry.pointee.d_type) {
+                case Int32(DT_REG): kind = .file
+                case Int32(DT_DIR): kind = .directory
+                case Int32(DT_LNK): kind = .link
+                case Int32(DT_UNKNOWN): kind = Self.kind(ofPath: dir + "/" + name)
+                default: kind = .other
+                }
+                entries.append((name, kind))
+            }
+            closedir(handle)
+        }
+        entries.sort { $0.name < $1.name }
+        stack.append((dir, entries, 0))
+    }
+
+    private static func kind(ofPath path: String) -> Kind {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return .other }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .link
+        default: return .other
+        }
     }
 
     mutating func next() -> String? {
         while let top = stack.last {
-            guard top.index < top.names.count else {
+            guard top.index < top.entries.count else {
                 stack.removeLast()
                 continue
             }
             stack[stack.count - 1].index += 1
-            let path = top.dir == "/" ? "/" + top.names[top.index] : top.dir + "/" + top.names[top.index]
-            guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
-                  let type = attrs[.type] as? FileAttributeType else { return path }
-            switch type {
-            case .typeDirectory:
+            let entry = top.entries[top.index]
+            let path = top.dir == "/" ? "/" + entry.name : top.dir + "/" + entry.name
+            switch entry.kind {
+            case .directory:
                 push(path)
-            case .typeSymbolicLink:
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { return path }
-            case .typeRegular:
+            case .file:
                 return path
-            default:
+            case .link:
+                // Links to files are followed; links to folders are not (no loops).
+                var st = stat()
+                if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG { return path }
+            case .other:
                 continue
             }
         }

@@ -1,42 +1,124 @@
-#include <vips/vips.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
 #include "vips_shim.h"
 
-int vshim_init(const char *argv0) { return vips_init(argv0); }
+/* The libvips and GLib functions used, resolved by vshim_load(). */
+static struct {
+    int (*init)(const char *);
+    void (*cache_set_max)(int);
+    void (*concurrency_set)(int);
+    size_t (*tracked_get_mem_highwater)(void);
+    VipsImage *(*image_new_from_file)(const char *, ...);
+    int (*thumbnail)(const char *, VipsImage **, int, ...);
+    int (*thumbnail_image)(VipsImage *, VipsImage **, int, ...);
+    int (*webpsave_buffer)(VipsImage *, void **, size_t *, ...);
+    int (*jpegsave_buffer)(VipsImage *, void **, size_t *, ...);
+    int (*image_get_width)(const VipsImage *);
+    int (*image_get_height)(const VipsImage *);
+    int (*image_get_bands)(const VipsImage *);
+    const char *(*error_buffer)(void);
+    void (*error_clear)(void);
+    void (*object_unref)(void *);
+    void (*gfree)(void *);
+} vips;
 
-void vshim_configure(int cache_max_ops, int concurrency) {
-    vips_cache_set_max(cache_max_ops);
-    if (concurrency > 0) vips_concurrency_set(concurrency);
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static int loaded = 0;
+static int init_result = -1;
+static char load_error[512] = "libvips is not loaded: call vshim_init first";
+
+#define RESOLVE(field, name)                                                         \
+    do {                                                                             \
+        *(void **)(&vips.field) = dlsym(handle, name);                               \
+        if (!vips.field) {                                                           \
+            snprintf(load_error, sizeof load_error, "libvips has no symbol %s", name); \
+            return;                                                                  \
+        }                                                                            \
+    } while (0)
+
+static void vshim_load(void) {
+    void *handle = dlopen("libvips.so.42", RTLD_NOW | RTLD_GLOBAL);
+    if (!handle) {
+        const char *why = dlerror();
+        snprintf(load_error, sizeof load_error, "cannot load libvips.so.42 (install libvips42): %s", why ? why : "?");
+        return;
+    }
+    RESOLVE(init, "vips_init");
+    RESOLVE(cache_set_max, "vips_cache_set_max");
+    RESOLVE(concurrency_set, "vips_concurrency_set");
+    RESOLVE(tracked_get_mem_highwater, "vips_tracked_get_mem_highwater");
+    RESOLVE(image_new_from_file, "vips_image_new_from_file");
+    RESOLVE(thumbnail, "vips_thumbnail");
+    RESOLVE(thumbnail_image, "vips_thumbnail_image");
+    RESOLVE(webpsave_buffer, "vips_webpsave_buffer");
+    RESOLVE(jpegsave_buffer, "vips_jpegsave_buffer");
+    RESOLVE(image_get_width, "vips_image_get_width");
+    RESOLVE(image_get_height, "vips_image_get_height");
+    RESOLVE(image_get_bands, "vips_image_get_bands");
+    RESOLVE(error_buffer, "vips_error_buffer");
+    RESOLVE(error_clear, "vips_error_clear");
+    RESOLVE(object_unref, "g_object_unref");
+    RESOLVE(gfree, "g_free");
+    loaded = 1;
 }
 
-size_t vshim_tracked_mem_highwater(void) { return vips_tracked_get_mem_highwater(); }
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static const char *init_argv0 = "mediakit";
+static void vshim_do_init(void) {
+    if (!loaded) return;
+    init_result = vips.init(init_argv0);
+    if (init_result != 0) snprintf(load_error, sizeof load_error, "vips_init failed: %s", vips.error_buffer());
+}
+
+int vshim_init(const char *argv0) {
+    pthread_once(&load_once, vshim_load);
+    if (!loaded) return -1;
+    if (argv0) init_argv0 = argv0;
+    pthread_once(&init_once, vshim_do_init);
+    return init_result;
+}
+
+void vshim_configure(int cache_max_ops, int concurrency) {
+    if (!loaded) return;
+    vips.cache_set_max(cache_max_ops);
+    if (concurrency > 0) vips.concurrency_set(concurrency);
+}
+
+size_t vshim_tracked_mem_highwater(void) { return loaded ? vips.tracked_get_mem_highwater() : 0; }
 
 int vshim_open_file(const char *path, VipsImage **out) {
-    *out = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL,
-                                    "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+    *out = NULL;
+    if (!loaded) return -1;
+    *out = vips.image_new_from_file(path, "access", VSHIM_ACCESS_SEQUENTIAL, "fail_on", VSHIM_FAIL_ON_ERROR, NULL);
     return *out ? 0 : -1;
 }
 
 int vshim_thumbnail_file(const char *path, int size, VipsImage **out) {
-    return vips_thumbnail(path, out, size, "height", size, "size", VIPS_SIZE_DOWN, NULL);
+    if (!loaded) return -1;
+    return vips.thumbnail(path, out, size, "height", size, "size", VSHIM_SIZE_DOWN, NULL);
 }
 
 int vshim_thumbnail_image(VipsImage *in, int size, VipsImage **out) {
-    return vips_thumbnail_image(in, out, size, "height", size, "size", VIPS_SIZE_DOWN, NULL);
+    if (!loaded) return -1;
+    return vips.thumbnail_image(in, out, size, "height", size, "size", VSHIM_SIZE_DOWN, NULL);
 }
 
 int vshim_webpsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
-    return vips_webpsave_buffer(in, buf, len, "Q", q, "strip", TRUE, NULL);
+    if (!loaded) return -1;
+    return vips.webpsave_buffer(in, buf, len, "Q", q, "strip", 1, NULL);
 }
 
 int vshim_jpegsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
-    return vips_jpegsave_buffer(in, buf, len, "Q", q, "strip", TRUE, "optimize_coding", TRUE, NULL);
+    if (!loaded) return -1;
+    return vips.jpegsave_buffer(in, buf, len, "Q", q, "strip", 1, "optimize_coding", 1, NULL);
 }
 
-int vshim_width(VipsImage *im) { return vips_image_get_width(im); }
-int vshim_height(VipsImage *im) { return vips_image_get_height(im); }
-int vshim_bands(VipsImage *im) { return vips_image_get_bands(im); }
+int vshim_width(VipsImage *im) { return loaded ? vips.image_get_width(im) : 0; }
+int vshim_height(VipsImage *im) { return loaded ? vips.image_get_height(im) : 0; }
+int vshim_bands(VipsImage *im) { return loaded ? vips.image_get_bands(im) : 0; }
 
-void vshim_unref(VipsImage *im) { if (im) g_object_unref(im); }
-void vshim_free(void *p) { g_free(p); }
-const char *vshim_error(void) { return vips_error_buffer(); }
-void vshim_error_clear(void) { vips_error_clear(); }
+void vshim_unref(VipsImage *im) { if (loaded && im) vips.object_unref(im); }
+void vshim_free(void *p) { if (loaded && p) vips.gfree(p); }
+const char *vshim_error(void) { return loaded && init_result == 0 ? vips.error_buffer() : load_error; }
+void vshim_error_clear(void) { if (loaded) vips.error_clear(); }

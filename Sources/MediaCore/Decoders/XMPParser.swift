@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The XMP properties MediaKit reads.
 struct XMPValues {
     var dateTimeOriginal: String?
@@ -154,20 +160,24 @@ enum XMPParser {
         return nil
     }
 
-    private static func find(_ needle: [UInt8], in hay: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, hay.count >= needle.count, start <= hay.count - needle.count else { return nil }
-        let first = needle[0]
-        var i = start
-        let last = hay.count - needle.count
-        while i <= last {
-            if hay[i] == first {
-                var k = 1
-                while k < needle.count, hay[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return i }
+    /// The first index of `needle` in `hay` at or after `start` (memchr for the first byte).
+    static func find(_ needle: [UInt8], in hay: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, start >= 0, hay.count >= needle.count, start <= hay.count - needle.count else { return nil }
+        let first = Int32(needle[0])
+        return hay.withUnsafeBufferPointer { h -> Int? in
+            needle.withUnsafeBufferPointer { n -> Int? in
+                guard let base = h.baseAddress, let nb = n.baseAddress else { return nil }
+                var i = start
+                let last = h.count - n.count
+                while i <= last {
+                    guard let hit = memchr(base + i, first, last - i + 1) else { return nil }
+                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + at, nb, n.count) == 0 { return at }
+                    i = at + 1
+                }
+                return nil
             }
-            i += 1
         }
-        return nil
     }
 
     private static func unescape(_ bytes: [UInt8]) -> String {

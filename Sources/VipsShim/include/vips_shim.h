@@ -1,16 +1,22 @@
 /*
- * vips_shim.h: fixed-arity wrappers around libvips' variadic API.
+ * vips_shim.h: fixed-arity wrappers around libvips' variadic API, with libvips loaded on demand.
  *
- * Swift cannot call C variadic functions (vips_thumbnail, vips_*save_buffer, ...).
- * libvips' own binding guide says not to bind the variadic API directly, so this
- * target exposes the few calls MediaKit needs with fixed signatures.
+ * Swift cannot call C variadic functions (vips_thumbnail, vips_*save_buffer, ...), and libvips'
+ * own binding guide says not to bind the variadic API directly, so this target exposes the few
+ * calls MediaKit needs with fixed signatures.
  *
- * VipsImage is forward-declared so Swift sees it as an OpaquePointer; the Swift
- * module that wraps these calls must not import CVips itself.
+ * libvips is not linked: vshim_init() dlopens libvips.so.42 and resolves the functions it needs.
+ * A program that only reads metadata therefore never loads libvips and the ~100 libraries it
+ * depends on (about 20 ms at every start of a command-line tool on the development machine).
+ * This file declares the few vips types and constants it uses instead of including vips.h (whose
+ * include path comes from pkg-config together with the -lvips this design avoids); the tests
+ * check these constants against the installed vips.h through the CVips system-library target.
  *
- * Every function returning int follows libvips: 0 on success, -1 on error, with
- * the message in the process-wide error buffer (read it with vshim_error() and
- * clear it with vshim_error_clear() right after the failing call).
+ * VipsImage is opaque, so Swift sees it as an OpaquePointer.
+ *
+ * Every function returning int follows libvips: 0 on success, -1 on error, with the message in
+ * the process-wide error buffer (read it with vshim_error() and clear it with vshim_error_clear()
+ * right after the failing call).
  */
 #ifndef VIPS_SHIM_H
 #define VIPS_SHIM_H
@@ -19,9 +25,19 @@
 
 typedef struct _VipsImage VipsImage;
 
-/** vips_init(argv0). Call once per process. */
+/** VipsSize's VIPS_SIZE_DOWN: never upscale. */
+#define VSHIM_SIZE_DOWN 2
+/** VipsAccess's VIPS_ACCESS_SEQUENTIAL. */
+#define VSHIM_ACCESS_SEQUENTIAL 1
+/** VipsFailOn's VIPS_FAIL_ON_ERROR: fail on truncated or corrupt pixel data. */
+#define VSHIM_FAIL_ON_ERROR 2
+
+/**
+ * Loads libvips (once per process, thread-safe) and calls vips_init(argv0).
+ * Returns 0, or -1 when libvips cannot be loaded or initialised (vshim_error() says why).
+ */
 int vshim_init(const char *argv0);
-/** Sets the operation cache size (0 turns it off) and vips' per-image thread count. */
+/** Sets the operation cache size (0 turns it off) and vips' per-image thread count (0 keeps it). */
 void vshim_configure(int cache_max_ops, int concurrency);
 /** vips' tracked memory high-water mark in bytes. */
 size_t vshim_tracked_mem_highwater(void);
@@ -45,7 +61,7 @@ int vshim_bands(VipsImage *im);
 void vshim_unref(VipsImage *im);
 /** g_free. */
 void vshim_free(void *p);
-/** The current libvips error buffer (process-wide). */
+/** The current libvips error buffer (process-wide), or the reason libvips could not be loaded. */
 const char *vshim_error(void);
 /** vips_error_clear. */
 void vshim_error_clear(void);

@@ -1,0 +1,12 @@
+import CVips
+import Testing
+
+/// The shim declares the vips constants it passes instead of including vips.h (so that it
+/// need not link libvips); they must match the installed headers.
+@Suite struct VipsHeaderTests {
+    @Test func shimConstantsMatchVipsHeaders() {
+        #expect(VIPS_SIZE_DOWN.rawValue == 2)           // VSHIM_SIZE_DOWN
+        #expect(VIPS_ACCESS_SEQUENTIAL.rawValue == 1)   // VSHIM_ACCESS_SEQUENTIAL
+        #expect(VIPS_FAIL_ON_ERROR.rawValue == 2)       // VSHIM_FAIL_ON_ERROR
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Fuzzes MediaCore's container parsers with libFuzzer (Swift's -sanitize=fuzzer, plus ASan).
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+#   targets: jpeg tiff png webp gif isobmff riff raw exif xmp all (default: all of them but "all")
+# Seeds come from ../shared/corpus (or $MEDIAKIT_CORPUS) when present; the growing corpus and any
+# crash inputs are kept in fuzz-out/ (not committed). Two targets run at a time (2 cores).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-600}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(jpeg tiff png webp gif isobmff riff raw exif xmp)
+corpus="${MEDIAKIT_CORPUS:-../shared/corpus}"
+
+swift build --scratch-path .build-fuzz --product MediaFuzz \
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >&2
+bin=.build-fuzz/debug/MediaFuzz
+
+seed() {  # seed TARGET: corpus files whose format the target parses
+  local t=$1 dir=fuzz-out/seeds/$1
+  mkdir -p "$dir"
+  [ -d "$corpus/media" ] || return 0
+  local pattern
+  case $t in
+    jpeg|exif) pattern='.*\.(jpe?g|JPE?G)$' ;;
+    tiff) pattern='.*\.(tiff?|TIFF?|btf|dng|nef|cr2|iiq)$' ;;
+    png) pattern='.*\.(png|PNG)$' ;;
+    webp) pattern='.*\.(webp)$' ;;
+    gif) pattern='.*\.(gif)$' ;;
+    isobmff) pattern='.*\.(heic|HEIC|heif|avif|mov|mp4|3gp|cr3|jp2|jxl)$' ;;
+    riff) pattern='.*\.(avi|AVI|bmp)$' ;;
+    raw) pattern='.*\.(raf|mrw|rw2)$' ;;
+    xmp) pattern='.*\.(jpg|png)$' ;;
+    *) pattern='.*' ;;
+  esac
+  find "$corpus/media" -regextype posix-extended -regex "$pattern" -size -2M -print0 |
+    while IFS= read -r -d '' f; do head -c 262144 "$f" > "$dir/$(sha1sum "$f" | cut -c1-16)"; done
+}
+
+run() {
+  local t=$1
+  mkdir -p "fuzz-out/corpus-$t"
+  seed "$t"
+  MEDIAKIT_FUZZ_TARGET=$t "$bin" "fuzz-out/corpus-$t" "fuzz-out/seeds/$t" \
+    -max_total_time="$secs" -max_len=262144 -rss_limit_mb=2048 -timeout=10 \
+    -artifact_prefix="fuzz-out/crash-$t-" -print_final_stats=1 > "fuzz-out/$t.log" 2>&1
+  local rc=$?
+  echo "$t: exit $rc, $(grep -E '^stat::number_of_executed_units' "fuzz-out/$t.log" | awk '{print $2}') runs, $(grep -c 'ERROR: ' "fuzz-out/$t.log") errors"
+  return $rc
+}
+
+mkdir -p fuzz-out
+status=0
+i=0
+pids=()
+for t in "${targets[@]}"; do
+  run "$t" & pids+=($!)
+  i=$((i + 1))
+  if [ $((i % 2)) -eq 0 ]; then for p in "${pids[@]}"; do wait "$p" || status=1; done; pids=(); fi
+done
+for p in "${pids[@]}"; do wait "$p" || status=1; done
+ls fuzz-out/crash-* 2>/dev/null && { echo "crash inputs above: add each to the regression tests" >&2; status=1; }
+exit $status
