@@ -57,7 +57,8 @@ let package = Package(
         ),
 
         // libFuzzer harness for the container parsers (scripts/fuzz.sh); a replay tool otherwise.
-        .executableTarget(name: "MediaFuzz", dependencies: ["MediaCore"], path: "Fuzz/MediaFuzz", swiftSettings: swiftSettings),
+        .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
+        .executableTarget(name: "MediaFuzz", dependencies: ["MediaCore", "FuzzDriver"], path: "Fuzz/MediaFuzz", swiftSettings: swiftSettings),
 
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore", "VipsShim"], swiftSettings: swiftSettings),
         // Checks the shim's declarations against the installed vips.h (the only user of CVips).

@@ -116,15 +116,18 @@ FULL_TAGS = {
     "latitude": ["XMP:GPSLatitude"], "longitude": ["XMP:GPSLongitude"], "altitude": ["XMP:GPSAltitude"],
 }
 
-def from_full(field, full):
+def from_full(field, full, ours):
     """exiftool's value of `field` from another tag of its full output, for the fields where
-    MediaKit deliberately falls back further than truth.jsonl's summary does."""
+    MediaKit deliberately falls back further than truth.jsonl's summary does, or ranks another
+    tag first (the capture date: MediaKit's `capturedAtSource` is spelt like exiftool's tags)."""
     if field == "capturedAt":
-        for tag in ("QuickTime:CreationDate", "Composite:GPSDateTime"):
-            v = full.get(tag)
-            if v:
-                p = parse_exif_date(v)
-                return p and (p[0], 0 if p[1] is None and tag == "Composite:GPSDateTime" else p[1]), tag
+        tag = ours.get("capturedAtSource")
+        if tag == "EXIF:GPSDateTime": tag = "Composite:GPSDateTime"
+        v = full.get(tag)
+        if v:
+            p = parse_exif_date(v)
+            utc = tag in ("Composite:GPSDateTime", "QuickTime:CreateDate")
+            return p and (p[0], 0 if p[1] is None and utc else p[1]), tag
         return None, None
     for tag in FULL_TAGS.get(field, []):
         if full.get(tag) not in (None, ""):
@@ -158,8 +161,8 @@ def main():
         assert o["path"].endswith(t["path"])
         if o.get("error"): failures.append((t["path"], o["error"]))
         for f, (eq, mine, theirs) in compare(o, t).items():
-            if not eq and theirs is None and mine is not None:
-                value, tag = from_full(f, full.get(t["path"], {}))
+            if not eq and mine is not None and (theirs is None or f == "capturedAt"):
+                value, tag = from_full(f, full.get(t["path"], {}), o)
                 if value is not None:
                     theirs = value
                     if f == "capturedAt": eq = same_date(parse_ours(mine), value)
@@ -177,7 +180,7 @@ def main():
         s = stats[f]
         print(f"{f:14} {s['equal']:7d} {100 * s['equal'] / n:6.1f}% {s['ours_only']:10d} {s['theirs_only']:14d} {s['differ']:7d}")
     if other_tag:
-        print("agreeing with exiftool's value from another tag than truth.jsonl's (XMP, QuickTime:CreationDate, GPSDateTime):", other_tag)
+        print("agreeing with exiftool's value of another tag than truth.jsonl's (XMP, QuickTime:CreationDate, GPSDateTime, MakerNotes):", other_tag)
     print(f"files MediaKit could not read: {len(failures)}")
     for p, e in failures: print(f"  {p}: {e}")
     if a.list:

@@ -1,13 +1,14 @@
 // libFuzzer entry point for MediaCore's container parsers and decoders.
 //
-// Built by scripts/fuzz.sh with `-sanitize=fuzzer,address -D FUZZING`; libFuzzer then supplies
-// `main`. Without FUZZING (a plain `swift build`) this is a replay tool:
+// Built by scripts/fuzz.sh with `-sanitize=fuzzer,address -D FUZZING`, main hands over to
+// libFuzzer's driver. Without FUZZING (a plain `swift build`) this is a replay tool:
 // `MediaFuzz TARGET FILE...` runs each file through the target once, which is how the
 // regression tests and CI check crashes found earlier.
 //
 // The target is chosen by the MEDIAKIT_FUZZ_TARGET environment variable (or the first argument
 // when replaying): jpeg, tiff, png, webp, gif, isobmff, riff, raw, exif, xmp, or all (sniff first).
 @testable import MediaCore
+import FuzzDriver
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,10 +58,19 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-#if !FUZZING
 @main
-struct Replay {
+struct FuzzMain {
     static func main() {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) })
+        #else
+        replay()
+        #endif
+    }
+
+    static func replay() {
         let args = CommandLine.arguments.dropFirst()
         guard let first = args.first, let target = FuzzTarget(rawValue: first) else {
             print("usage: MediaFuzz TARGET FILE...   (targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -75,4 +85,3 @@ struct Replay {
         }
     }
 }
-#endif

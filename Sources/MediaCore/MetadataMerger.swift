@@ -55,15 +55,23 @@ struct MetadataMerger {
         }
 
         // Camera.
-        set(\.make, .make, &m, (exif.make, "EXIF:Make"), (qt.make, "QuickTime:Make"), (xmp.make, "XMP:Make"))
-        set(\.model, .model, &m, (exif.model, "EXIF:Model"), (qt.model, "QuickTime:Model"), (xmp.model, "XMP:Model"))
+        let native = scan.native
+        func nativeSource(_ f: MetadataField) -> String { native.sources[f] ?? "MakerNotes" }
+        set(\.make, .make, &m, (exif.make, "EXIF:Make"), (qt.make, "QuickTime:Make"), (native.make, nativeSource(.make)),
+            (xmp.make, "XMP:Make"))
+        set(\.model, .model, &m, (exif.model, "EXIF:Model"), (qt.model, "QuickTime:Model"),
+            (native.model, nativeSource(.model)), (xmp.model, "XMP:Model"))
         set(\.lens, .lens, &m, (exif.lens, "EXIF:LensModel"), (xmp.lens, "XMP:LensModel"))
         set(\.fNumber, .fNumber, &m, (exif.fNumber.flatMap(positive), "EXIF:FNumber"))
         set(\.exposureTime, .exposureTime, &m, (exif.exposureTime.flatMap(positive), "EXIF:ExposureTime"))
-        set(\.focalLength, .focalLength, &m, (exif.focalLength.flatMap(positive), "EXIF:FocalLength"))
+        set(\.focalLength, .focalLength, &m, (exif.focalLength.flatMap(positive), "EXIF:FocalLength"),
+            (native.focalLength.flatMap(positive), nativeSource(.focalLength)))
         if let iso = exif.iso {
             m.iso = iso
             m.sources[.iso] = exif.isoSource ?? "EXIF:ISO"
+        } else if let iso = native.iso, iso > 0 {
+            m.iso = iso
+            m.sources[.iso] = nativeSource(.iso)
         }
         set(\.rating, .rating, &m, (xmp.rating, "XMP:Rating"))
         set(\.caption, .caption, &m, (xmp.description, "XMP:Description"), (exif.imageDescription, "EXIF:ImageDescription"))
@@ -89,7 +97,7 @@ struct MetadataMerger {
             m.sources[.altitude] = nil
         }
 
-        m.capturedAt = captureDate(exif: exif, xmp: xmp, qt: qt, fileTimes: fileTimes)
+        m.capturedAt = captureDate(exif: exif, xmp: xmp, qt: qt, native: native, fileTimes: fileTimes)
         if let c = m.capturedAt { m.sources[.capturedAt] = c.source }
         return m
     }
@@ -98,7 +106,7 @@ struct MetadataMerger {
     /// and OffsetTimeOriginal), EXIF CreateDate (with SubSecTimeDigitized and
     /// OffsetTimeDigitized), QuickTime creation dates, XMP, GPS date and time, file times.
     /// OffsetTime (the offset of the modification date) is never used.
-    func captureDate(exif: ExifValues, xmp: XMPValues, qt: QuickTimeFields, fileTimes: () -> [(String, Double)]) -> CaptureDate? {
+    func captureDate(exif: ExifValues, xmp: XMPValues, qt: QuickTimeFields, native: NativeFields = NativeFields(), fileTimes: () -> [(String, Double)]) -> CaptureDate? {
         func exifDate(_ text: String?, subSec: String?, offset: String?, source: String) -> CaptureDate? {
             guard let text, var parsed = DateText.parse(text) else { return nil }
             if parsed.local.millisecond == nil, let ms = DateText.subSeconds(subSec) { parsed.local.millisecond = ms }
@@ -120,6 +128,9 @@ struct MetadataMerger {
                                           source: "EXIF:DateTimeOriginal")) { return d }
         if let d = withXMPOffset(exifDate(exif.createDate, subSec: exif.subSecTimeDigitized, offset: exif.offsetTimeDigitized,
                                           source: "EXIF:CreateDate")) { return d }
+        if let local = native.dateTimeOriginal {
+            return CaptureDate(local: local, offsetSeconds: nil, source: native.sources[.capturedAt] ?? "MakerNotes:DateTimeOriginal")
+        }
         if let c = qt.creationDate {
             return CaptureDate(local: c.local, offsetSeconds: c.offsetSeconds, source: "QuickTime:CreationDate")
         }

@@ -20,6 +20,9 @@ struct ContainerScan {
     var xmp: [[UInt8]] = []
     /// Fields from QuickTime/MP4 atoms.
     var quickTime = QuickTimeFields()
+    /// Fields from a raw format's own structures (CIFF records, Panasonic's IFD0), used where
+    /// EXIF has none.
+    var native = NativeFields()
     /// Problems that did not stop parsing.
     var warnings: [String] = []
 
@@ -42,4 +45,15 @@ struct QuickTimeFields {
     var location: GPSLocation?
     /// Raw atom values, for `MediaMetadata.rawTags`.
     var rawTags: [RawTag] = []
+}
+
+/// Camera fields read from a container's own (non-EXIF) structures.
+struct NativeFields {
+    var make: String?
+    var model: String?
+    var iso: Int?
+    var focalLength: Double?
+    var dateTimeOriginal: LocalDateTime?
+    /// The tag each field came from, in exiftool's `Group:Tag` spelling.
+    var sources: [MetadataField: String] = [:]
 }

@@ -23,7 +23,11 @@ enum ContainerScanner {
             try RAFParser.scan(source, into: &scan)
         case .mrw:
             try MRWParser.scan(source, into: &scan)
-        case .crw, .x3f, .m2ts, .mkv, .webm:
+        case .crw:
+            try CRWParser.scan(source, into: &scan)
+        case .x3f:
+            try X3FParser.scan(source, into: &scan)
+        case .m2ts, .mkv, .webm:
             scan.warnings.append("metadata of \(format.rawValue.uppercased()) files is not read yet")
         }
         return scan

@@ -61,6 +61,21 @@ enum RAFParser {
         try JPEGParser.scan(jpeg, into: &inner)
         scan.exif = inner.exif
         scan.xmp = inner.xmp
+        // The RAF directory (at the CFA header offset): records of tag, size, data.
+        // 0x111 RawImageCroppedSize is the size of the developed image (height, width).
+        if let dirOffset = r.u32(0x5C), let dirLength = r.u32(0x60), dirLength >= 4, dirLength <= 1 << 20,
+           let dir = try? source.read(at: Int64(dirOffset), count: Int(dirLength)) {
+            let d = BinaryReader(dir, bigEndian: true)
+            var at = 4
+            for _ in 0..<min(Int(d.u32(0) ?? 0), 256) {
+                guard let tag = d.u16(at), let size = d.u16(at + 2) else { break }
+                if tag == 0x111, size >= 4, let height = d.u16(at + 4), let width = d.u16(at + 6) {
+                    scan.pixelWidth = Int(width)
+                    scan.pixelHeight = Int(height)
+                }
+                at += 4 + Int(size)
+            }
+        }
     }
 }
 

@@ -40,6 +40,11 @@ enum TIFFParser {
                 scan.pixelWidth = Int(right - left)
                 scan.pixelHeight = Int(bottom - top)
             }
+            // Panasonic keeps the ISO in IFD0 (tag 0x17), where libexif does not look for it.
+            if let iso = entry(0x0017, in: ifd0).flatMap({ tiff.integer($0) }), iso > 0, iso < 1 << 20 {
+                scan.native.iso = Int(iso)
+                scan.native.sources[.iso] = "EXIF:ISO"
+            }
         case .dng, .nef, .arw, .pef, .orf:
             // The largest image among IFD0, its SubIFDs and the IFD chain is the raw one.
             var best = size(of: ifd0)
