@@ -2,11 +2,17 @@ public import Foundation
 
 /// A calendar date and wall-clock time with no time zone: what the camera's clock showed.
 public struct LocalDateTime: Sendable, Hashable, Codable, Comparable {
+    /// The year, 1–9999.
     public var year: Int
+    /// The month, 1–12.
     public var month: Int
+    /// The day of the month, 1–31.
     public var day: Int
+    /// The hour, 0–23.
     public var hour: Int
+    /// The minute, 0–59.
     public var minute: Int
+    /// The second, 0–60 (60 for a leap second).
     public var second: Int
     /// Milliseconds, when the file records sub-seconds.
     public var millisecond: Int?
@@ -83,6 +89,7 @@ public struct LocalDateTime: Sendable, Hashable, Codable, Comparable {
         self.millisecond = ms == 0 || ms == 1000 ? nil : ms
     }
 
+    /// Orders by the wall-clock time (ignoring time zones, which a `LocalDateTime` does not have).
     public static func < (a: LocalDateTime, b: LocalDateTime) -> Bool {
         a.secondsSinceEpochAsUTC < b.secondsSinceEpochAsUTC
     }

@@ -5,20 +5,32 @@
 /// format?.mimeType                         // "image/jpeg"
 /// ```
 public enum MediaFormat: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Still-image formats: JPEG, PNG, GIF, WebP, HEIC (HEVC in HEIF), HEIF, AVIF, TIFF.
     case jpeg, png, gif, webp, heic, heif, avif, tiff
     /// BigTIFF (64-bit offsets).
     case bigTIFF = "btf"
+    /// Raw formats (DNG, Canon CR2/CR3/CRW, Nikon NEF, Sony ARW, Olympus ORF, Panasonic RW2,
+    /// Fujifilm RAF, Pentax PEF, Minolta MRW, Sigma X3F, Phase One IIQ), then BMP, JPEG XL, JPEG 2000.
     case dng, cr2, cr3, crw, nef, arw, orf, rw2, raf, pef, mrw, x3f, iiq, bmp, jxl, jp2
+    /// QuickTime and MPEG-4 video.
     case mov, mp4, m4v
+    /// 3GPP video.
     case threeGP = "3gp"
+    /// AVI (RIFF) video.
     case avi
     /// MPEG transport stream, with (M2TS/MTS, AVCHD) or without 4-byte timecodes.
     case m2ts
+    /// Matroska and WebM video.
     case mkv, webm
 
     /// Whether the format holds a still image, a camera raw image or a video.
     public enum Kind: String, Sendable, Hashable, Codable {
-        case image, raw, video
+        /// A still image (including animated GIF and WebP).
+        case image
+        /// A camera raw image.
+        case raw
+        /// A video.
+        case video
     }
 
     /// The broad kind of content.

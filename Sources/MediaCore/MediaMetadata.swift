@@ -82,6 +82,8 @@ public struct MediaMetadata: Sendable, Hashable, Codable {
 
 /// The normalised fields of `MediaMetadata`, used to say where each came from.
 public enum MetadataField: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyRepresentable {
+    /// One case per normalised field of `MediaMetadata` (`pixelSize` covers width and height,
+    /// `location` latitude and longitude).
     case pixelSize, orientation, rotation, capturedAt, make, model, lens, fNumber, exposureTime, iso
     case focalLength, location, altitude, duration, rating, caption
 }

@@ -9,26 +9,47 @@ public import Foundation
 /// `altitude` (m), `duration` (s), `warnings`, and `error` only when the file could not be
 /// read. Unknown values are absent.
 public struct MetadataRecord: Sendable, Hashable, Codable {
+    /// The path as given on the command line.
     public var path: String
+    /// `MediaFormat.rawValue`.
     public var format: String?
+    /// The MIME type of the format.
     public var mimeType: String?
+    /// Displayed width, after orientation or rotation.
     public var width: Int?
+    /// Displayed height, after orientation or rotation.
     public var height: Int?
+    /// EXIF orientation, 1–8.
     public var orientation: Int?
+    /// `CaptureDate.text`.
     public var capturedAt: String?
+    /// The tag the capture date came from.
     public var capturedAtSource: String?
+    /// Camera maker.
     public var make: String?
+    /// Camera model.
     public var model: String?
+    /// Lens model.
     public var lens: String?
+    /// Aperture as an f-number.
     public var fNumber: Double?
+    /// Exposure time in seconds.
     public var exposureTime: Double?
+    /// ISO sensitivity.
     public var iso: Int?
+    /// Focal length in millimetres.
     public var focalLength: Double?
+    /// Signed decimal degrees, positive north.
     public var latitude: Double?
+    /// Signed decimal degrees, positive east.
     public var longitude: Double?
+    /// Metres above sea level.
     public var altitude: Double?
+    /// Seconds, for videos and animations.
     public var duration: Double?
+    /// Problems that did not stop reading.
     public var warnings: [String]
+    /// Why the file could not be read (only then).
     public var error: String?
 
     /// The record of a file that was read.

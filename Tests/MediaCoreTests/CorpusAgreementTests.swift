@@ -58,9 +58,14 @@ struct CorpusAgreementTests {
     static func expectedDate(_ row: Row, ours: CaptureDate?) -> (Double, Int?)? {
         let t = row.truth
         let sources = t["sources"] as? [String: String] ?? [:]
-        if let ours, ours.source == "QuickTime:CreationDate" || ours.source == "EXIF:GPSDateTime" {
-            let tag = ours.source == "QuickTime:CreationDate" ? "QuickTime:CreationDate" : "Composite:GPSDateTime"
-            if let d = exiftoolDate(row.full[tag] as? String) { return (d.0, d.1 ?? 0) }
+        // MediaKit's sources are spelt like exiftool's tags: where it ranks another tag first
+        // (Apple's CreationDate before mvhd, GPS time, Canon's CRW time stamp), compare with
+        // exiftool's value of that tag.
+        if let ours, !ours.source.hasPrefix("File:"), !ours.source.hasPrefix("EXIF:DateTimeOriginal"),
+           !ours.source.hasPrefix("EXIF:CreateDate") {
+            let tag = ours.source == "EXIF:GPSDateTime" ? "Composite:GPSDateTime" : ours.source
+            let utc = tag == "Composite:GPSDateTime" || tag == "QuickTime:CreateDate"
+            if let d = exiftoolDate(row.full[tag] as? String) { return (d.0, d.1 ?? (utc ? 0 : nil)) }
         }
         if let dto = t["DateTimeOriginal"] as? String, var d = exiftoolDate(dto) {
             if let sub = t["SubSecTimeOriginal"], d.0 == d.0.rounded(.down), let ms = DateText.subSeconds("\(sub)") {
@@ -134,9 +139,9 @@ struct CorpusAgreementTests {
     /// The agreement reached when this suite was last tightened: files that must agree, per field.
     /// Raise these as the readers improve; never lower them to make a change pass.
     static let minimumAgreeing: [String: Int] = [
-        "format": 262, "mimeType": 261, "width": 256, "height": 256, "orientation": 264, "capturedAt": 263,
-        "make": 261, "model": 262, "lens": 264, "fNumber": 262, "exposureTime": 262, "iso": 257,
-        "focalLength": 260, "latitude": 264, "longitude": 264, "altitude": 264, "duration": 262,
+        "format": 264, "mimeType": 263, "width": 259, "height": 259, "orientation": 264, "capturedAt": 264,
+        "make": 262, "model": 263, "lens": 264, "fNumber": 262, "exposureTime": 262, "iso": 258,
+        "focalLength": 261, "latitude": 264, "longitude": 264, "altitude": 264, "duration": 262,
     ]
 
     @Test func everyFieldAgreesWithExiftool() throws {
