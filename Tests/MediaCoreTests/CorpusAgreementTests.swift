@@ -139,9 +139,9 @@ struct CorpusAgreementTests {
     /// The agreement reached when this suite was last tightened: files that must agree, per field.
     /// Raise these as the readers improve; never lower them to make a change pass.
     static let minimumAgreeing: [String: Int] = [
-        "format": 264, "mimeType": 263, "width": 259, "height": 259, "orientation": 264, "capturedAt": 264,
+        "format": 264, "mimeType": 263, "width": 261, "height": 261, "orientation": 264, "capturedAt": 264,
         "make": 262, "model": 263, "lens": 264, "fNumber": 262, "exposureTime": 262, "iso": 258,
-        "focalLength": 261, "latitude": 264, "longitude": 264, "altitude": 264, "duration": 262,
+        "focalLength": 261, "latitude": 264, "longitude": 264, "altitude": 264, "duration": 264,
     ]
 
     @Test func everyFieldAgreesWithExiftool() throws {

@@ -27,7 +27,9 @@ enum ContainerScanner {
             try CRWParser.scan(source, into: &scan)
         case .x3f:
             try X3FParser.scan(source, into: &scan)
-        case .m2ts, .mkv, .webm:
+        case .m2ts:
+            try TransportStreamParser.scan(source, into: &scan)
+        case .mkv, .webm:
             scan.warnings.append("metadata of \(format.rawValue.uppercased()) files is not read yet")
         }
         return scan
