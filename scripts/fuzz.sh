@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes MediaCore's container parsers with libFuzzer (Swift's -sanitize=fuzzer, plus ASan).
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-#   targets: jpeg tiff png webp gif isobmff riff raw exif xmp all (default: all of them but "all")
+#   targets: jpeg tiff png webp gif isobmff riff raw ts exif xmp all (default: all of them but "all")
 # Seeds come from ../shared/corpus (or $MEDIAKIT_CORPUS) when present; the growing corpus and any
 # crash inputs are kept in fuzz-out/ (not committed). Two targets run at a time (2 cores).
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(jpeg tiff png webp gif isobmff riff raw exif xmp)
+[ ${#targets[@]} -eq 0 ] && targets=(jpeg tiff png webp gif isobmff riff raw ts exif xmp)
 corpus="${MEDIAKIT_CORPUS:-../shared/corpus}"
 
 swift build --scratch-path .build-fuzz --product MediaFuzz \
@@ -29,7 +29,8 @@ seed() {  # seed TARGET: corpus files whose format the target parses
     gif) pattern='.*\.(gif)$' ;;
     isobmff) pattern='.*\.(heic|HEIC|heif|avif|mov|mp4|3gp|cr3|jp2|jxl)$' ;;
     riff) pattern='.*\.(avi|AVI|bmp)$' ;;
-    raw) pattern='.*\.(raf|mrw|rw2)$' ;;
+    raw) pattern='.*\.(raf|mrw|rw2|crw|x3f)$' ;;
+    ts) pattern='.*\.(mts|m2ts)$' ;;
     xmp) pattern='.*\.(jpg|png)$' ;;
     *) pattern='.*' ;;
   esac

@@ -6,7 +6,7 @@
 // regression tests and CI check crashes found earlier.
 //
 // The target is chosen by the MEDIAKIT_FUZZ_TARGET environment variable (or the first argument
-// when replaying): jpeg, tiff, png, webp, gif, isobmff, riff, raw, exif, xmp, or all (sniff first).
+// when replaying): jpeg, tiff, png, webp, gif, isobmff, riff, raw, ts, exif, xmp, or all (sniff first).
 @testable import MediaCore
 import FuzzDriver
 #if canImport(Glibc)
@@ -14,7 +14,7 @@ import Glibc
 #endif
 
 enum FuzzTarget: String, CaseIterable {
-    case jpeg, tiff, png, webp, gif, isobmff, riff, raw, exif, xmp, all
+    case jpeg, tiff, png, webp, gif, isobmff, riff, raw, ts, exif, xmp, all
 
     static let current: FuzzTarget = {
         guard let name = getenv("MEDIAKIT_FUZZ_TARGET") else { return .all }
@@ -32,7 +32,8 @@ enum FuzzTarget: String, CaseIterable {
         case .isobmff:
             for format in [MediaFormat.heic, .mov, .cr3, .jp2] { scan(source, format) }
         case .riff: scan(source, .avi); scan(source, .bmp)
-        case .raw: scan(source, .raf); scan(source, .mrw); scan(source, .rw2)
+        case .raw: scan(source, .raf); scan(source, .mrw); scan(source, .rw2); scan(source, .crw); scan(source, .x3f)
+        case .ts: scan(source, .m2ts)
         case .exif:
             _ = ExifDecoder.decode(bytes)
             if let tiff = try? TIFFStructure(source) {

@@ -319,16 +319,16 @@ struct ISOBMFFParserTests {
 
     @Test("ISO 8601 creation dates")
     func iso8601() throws {
-        let a = try #require(ISOBMFFParser.parseISO8601("2019-07-24T11:25:40+0300"))
+        let a = try #require(DateText.parse("2019-07-24T11:25:40+0300"))
         #expect(a.local.text == "2019-07-24T11:25:40" && a.offsetSeconds == 10800)
-        let b = try #require(ISOBMFFParser.parseISO8601("2021-04-11T15:47:53.054-05:00"))
+        let b = try #require(DateText.parse("2021-04-11T15:47:53.054-05:00"))
         #expect(b.local.millisecond == 54 && b.offsetSeconds == -18000)
-        let c = try #require(ISOBMFFParser.parseISO8601("2020-01-05T11:19:47Z"))
+        let c = try #require(DateText.parse("2020-01-05T11:19:47Z"))
         #expect(c.offsetSeconds == 0)
-        let d = try #require(ISOBMFFParser.parseISO8601("2020-01-05T11:19:47"))
+        let d = try #require(DateText.parse("2020-01-05T11:19:47"))
         #expect(d.offsetSeconds == nil)
-        #expect(ISOBMFFParser.parseISO8601("2020-13-05T11:19:47") == nil)
-        #expect(ISOBMFFParser.parseISO8601("garbage") == nil)
+        #expect(DateText.parse("2020-13-05T11:19:47") == nil)
+        #expect(DateText.parse("garbage") == nil)
     }
 
     @Test("CR3: CMT1, CMT2 and CMT4 merge into one TIFF; a block in another byte order is skipped")

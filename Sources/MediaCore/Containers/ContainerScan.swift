@@ -36,7 +36,7 @@ struct QuickTimeFields {
     /// `mvhd` creation time, seconds since 1970 UTC (0 and the 1904 epoch itself mean unset).
     var createDate: Double?
     /// Apple `com.apple.quicktime.creationdate` (local time, usually with an offset).
-    var creationDate: (local: LocalDateTime, offsetSeconds: Int?)?
+    var creationDate: DateText.Parsed?
     /// `com.apple.quicktime.make` / `©mak`.
     var make: String?
     /// `com.apple.quicktime.model` / `©mod`.

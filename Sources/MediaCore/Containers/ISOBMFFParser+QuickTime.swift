@@ -311,7 +311,7 @@ extension ISOBMFFParser {
         switch key {
         case "com.apple.quicktime.creationdate":
             session.rawTag("CreationDate", value)
-            if let date = parseISO8601(value) {
+            if let date = DateText.parse(value) {
                 session.scan.quickTime.creationDate = date
             } else {
                 session.warn("the creation date '\(value.prefix(40))' cannot be read")
@@ -383,71 +383,6 @@ extension ISOBMFFParser {
         }
         if sign == "-" { degrees = -degrees }
         return degrees
-    }
-
-    /// ISO 8601 date-time as Apple writes it (`2019-07-24T11:25:40+0300`), with optional
-    /// fractional seconds and `Z`, `±HH`, `±HHMM` or `±HH:MM` offsets.
-    static func parseISO8601(_ text: String) -> (local: LocalDateTime, offsetSeconds: Int?)? {
-        let s = Array(text.trimmedSpacesAndNULs().utf8)
-        var i = 0
-        func number(_ width: Int) -> Int? {
-            guard i + width <= s.count else { return nil }
-            var v = 0
-            for k in 0..<width {
-                let c = s[i + k]
-                guard c >= 48, c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
-            }
-            i += width
-            return v
-        }
-        func separator(_ allowed: [UInt8]) -> Bool {
-            guard i < s.count, allowed.contains(s[i]) else { return false }
-            i += 1
-            return true
-        }
-        guard let year = number(4), separator([45, 58]), let month = number(2), separator([45, 58]),
-              let day = number(2), separator([84, 32]), let hour = number(2), separator([58]),
-              let minute = number(2) else { return nil }
-        var second = 0
-        if separator([58]) {
-            guard let sec = number(2) else { return nil }
-            second = sec
-        }
-        var millisecond: Int?
-        if i < s.count, s[i] == 46 || s[i] == 44 {
-            i += 1
-            var digits = 0, value = 0
-            while i < s.count, s[i] >= 48, s[i] <= 57 {
-                if digits < 3 { value = value * 10 + Int(s[i] - 48); digits += 1 }
-                i += 1
-            }
-            guard digits > 0 else { return nil }
-            while digits < 3 { value *= 10; digits += 1 }
-            millisecond = value
-        }
-        var offset: Int?
-        if i < s.count {
-            if s[i] == 90 || s[i] == 122 {  // Z
-                offset = 0
-                i += 1
-            } else if s[i] == 43 || s[i] == 45 {
-                let negative = s[i] == 45
-                i += 1
-                guard let h = number(2) else { return nil }
-                var m = 0
-                if i < s.count {
-                    _ = separator([58])
-                    guard let mm = number(2) else { return nil }
-                    m = mm
-                }
-                guard h <= 18, m < 60 else { return nil }
-                offset = (negative ? -1 : 1) * (h * 3600 + m * 60)
-            }
-        }
-        guard let local = LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute,
-                                        second: second, millisecond: millisecond) else { return nil }
-        return (local, offset)
     }
 
     /// `YYYY:MM:DD HH:MM:SS`, the way exiftool prints dates.
