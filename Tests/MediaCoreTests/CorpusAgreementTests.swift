@@ -140,7 +140,7 @@ struct CorpusAgreementTests {
     /// Raise these as the readers improve; never lower them to make a change pass.
     static let minimumAgreeing: [String: Int] = [
         "format": 264, "mimeType": 263, "width": 261, "height": 261, "orientation": 264, "capturedAt": 264,
-        "make": 262, "model": 263, "lens": 264, "fNumber": 262, "exposureTime": 262, "iso": 258,
+        "make": 262, "model": 263, "lens": 264, "fNumber": 262, "exposureTime": 262, "iso": 261,
         "focalLength": 261, "latitude": 264, "longitude": 264, "altitude": 264, "duration": 264,
     ]
 

@@ -181,3 +181,39 @@ import Testing
         #expect(failed.contains("\"error\":\"x.jpg: corrupt: bad\""))
     }
 }
+
+@Suite struct MakerNoteISOTests {
+    /// A Kodak maker note: "KDK" header, then image width at 0x0C and ISO at 0x60 in `bigEndian` order.
+    static func kodakNote(width: UInt16, iso: UInt16, bigEndian: Bool) -> [UInt8] {
+        var data = [UInt8](repeating: 0, count: 0x70)
+        func put(_ v: UInt16, _ at: Int) {
+            data[at] = UInt8(bigEndian ? v >> 8 : v & 0xFF)
+            data[at + 1] = UInt8(bigEndian ? v & 0xFF : v >> 8)
+        }
+        put(width, 0x0C)
+        put(iso, 0x60)
+        return Array("KDK INFO".utf8) + data
+    }
+
+    @Test func kodakISOInEitherByteOrder() throws {
+        #expect(MakerNoteISO.kodak(Self.kodakNote(width: 2448, iso: 108, bigEndian: true), bigEndian: true) == 108)
+        // DX6490-style: little-endian data inside a big-endian EXIF block.
+        #expect(MakerNoteISO.kodak(Self.kodakNote(width: 2304, iso: 79, bigEndian: false), bigEndian: true) == 79)
+        #expect(MakerNoteISO.kodak(Self.kodakNote(width: 2304, iso: 0xFFFF, bigEndian: false), bigEndian: true) == nil)
+        #expect(MakerNoteISO.kodak(Array("KDK".utf8), bigEndian: true) == nil)
+
+        var b = TIFFBuilder()
+        b.ifd0 = [(0x010F, .ascii("EASTMAN KODAK COMPANY"))]
+        b.exif = [(0x927C, .bytes(Self.kodakNote(width: 2448, iso: 108, bigEndian: false)))]
+        let m = try StandardMetadataReader().read(bytes: b.jpeg())
+        #expect(m.iso == 108)
+        #expect(m.sources[.iso] == "MakerNotes:ISO")
+    }
+
+    @Test func casioType1ISO() {
+        // One IFD entry: tag 0x14, SHORT, count 1, value 64 (little-endian).
+        let note: [UInt8] = [1, 0, 0x14, 0, 3, 0, 1, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0]
+        #expect(MakerNoteISO.casioType1(note, bigEndian: false) == 64)
+        #expect(MakerNoteISO.casioType1([0xFF, 0xFF], bigEndian: false) == nil)
+    }
+}

@@ -38,6 +38,9 @@ struct ExifValues {
     var gpsAltitudeRef: Double?
     var gpsDateStamp: String?
     var gpsTimeStamp: [Double]?
+    /// The MakerNote's bytes, for the makers libexif does not interpret.
+    var makerNote: [UInt8]?
+    var bigEndian = false
     var rawTags: [RawTag] = []
     var warnings: [String] = []
 }
@@ -115,7 +118,17 @@ enum ExifDecoder {
             }
         }
         finishGPS(&values)
+        values.bigEndian = order == EXIF_BYTE_ORDER_MOTOROLA
         readMakerNote(data.pointer, into: &values)
+        if values.iso == nil, let note = values.makerNote, let make = values.make?.uppercased() {
+            if make.contains("KODAK"), let iso = MakerNoteISO.kodak(note, bigEndian: values.bigEndian) {
+                values.iso = iso
+                values.isoSource = "MakerNotes:ISO"
+            } else if make.hasPrefix("CASIO"), let iso = MakerNoteISO.casioType1(note, bigEndian: values.bigEndian) {
+                values.iso = iso
+                values.isoSource = "MakerNotes:ISO"
+            }
+        }
         return values
     }
 
@@ -154,6 +167,7 @@ enum ExifDecoder {
         case (EXIF_IFD_GPS, 0x0006): v.gpsAltitudeValue = e.numbers.first
         case (EXIF_IFD_GPS, 0x001D): v.gpsDateStamp = e.string
         case (EXIF_IFD_GPS, 0x0007): v.gpsTimeStamp = e.numbers
+        case (EXIF_IFD_EXIF, 0x927C): v.makerNote = e.bytes
         default: break
         }
     }
@@ -296,5 +310,37 @@ struct EntryValue {
             if n.count > 64 { return "(\(n.count) values)" }
             return n.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : String($0) }.joined(separator: " ")
         }
+    }
+}
+
+/// ISO from maker notes libexif does not interpret (layouts as documented by exiftool).
+enum MakerNoteISO {
+    /// Kodak's binary maker note ("KDK" header, then model, image size... ISO at 0x60 of the
+    /// data). Its byte order is the one in which the image width is plausible.
+    static func kodak(_ note: [UInt8], bigEndian: Bool) -> Int? {
+        guard note.count >= 8 + 0x62, note.starts(with: Array("KDK".utf8)) else { return nil }
+        let data = Array(note[8...])
+        let be = BinaryReader(data, bigEndian: true), le = BinaryReader(data, bigEndian: false)
+        func plausible(_ w: UInt16?) -> Bool { w.map { $0 >= 64 && $0 <= 16384 } ?? false }
+        let r: BinaryReader
+        switch (plausible(be.u16(0x0C)), plausible(le.u16(0x0C))) {
+        case (true, false): r = be
+        case (false, true): r = le
+        default: r = bigEndian ? be : le
+        }
+        guard let iso = r.u16(0x60), iso > 0, iso < 0xFFFF else { return nil }
+        return Int(iso)
+    }
+
+    /// Casio's first maker-note type: a bare IFD whose tag 0x14 is the ISO.
+    static func casioType1(_ note: [UInt8], bigEndian: Bool) -> Int? {
+        let r = BinaryReader(note, bigEndian: bigEndian)
+        guard let count = r.u16(0), count > 0, count < 200 else { return nil }
+        for i in 0..<Int(count) {
+            let e = 2 + i * 12
+            guard let tag = r.u16(e), let type = r.u16(e + 2) else { return nil }
+            if tag == 0x0014, type == 3, let iso = r.u16(e + 8), iso > 0, iso < 0xFFFF { return Int(iso) }
+        }
+        return nil
     }
 }
