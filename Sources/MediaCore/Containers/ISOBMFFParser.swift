@@ -9,7 +9,8 @@
 ///
 /// What goes where:
 /// - HEIF (`meta` with `pict` handler): primary item's `ispe` → pixel size, its `irot` →
-///   `rotation` (`angle × 90`, the value exiftool reports as `QuickTime:Rotation`), the `Exif`
+///   clockwise `rotation` (irot's `angle × 90` is anti-clockwise; that value, which exiftool
+///   reports as `QuickTime:Rotation`, is kept as the raw tag), the `Exif`
 ///   item → `exif`, the `application/rdf+xml` item → `xmp`.
 /// - QuickTime/MP4 (`moov`): `mvhd` → duration and `quickTime.createDate`; the first video
 ///   track's `tkhd` → pixel size and clockwise rotation from its matrix; `udta` `©xyz`, `©mak`,

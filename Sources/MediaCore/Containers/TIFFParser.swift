@@ -52,7 +52,8 @@ enum TIFFParser {
             candidates = Array(candidates.prefix(8))
             for offset in candidates {
                 guard let (entries, _) = try? tiff.readIFD(at: offset, maxValueSize: 0), let s = size(of: entries) else { continue }
-                if best == nil || s.w * s.h > best!.w * best!.h { best = s }
+                if let current = best, current.w * current.h >= s.w * s.h { continue }
+                best = s
             }
             if let best {
                 scan.pixelWidth = best.w
