@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Everything MediaKit reads from a file: normalised fields, the source each came from,
 /// the raw tags behind them, and the warnings met on the way.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Reads a file's metadata: the seam between MediaKit and whatever parses files.
 ///

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One file's metadata in the flat shape of `media metadata --json` (one JSON object per line).
 ///
