@@ -169,6 +169,14 @@ def main():
                     elif isinstance(mine, str): eq = mine == str(value).strip()
                     else: eq = close(num(mine), num(value), 0 if f in ("latitude", "longitude") else 0.005, 1e-5)
                     if eq: other_tag[f] = other_tag.get(f, 0) + 1
+            if not eq and f in ("width", "height") and t.get("orientation") is None and t.get("rotation") is None:
+                # truth.jsonl's rotation is QuickTime:Rotation only; exiftool also gives a video
+                # track's turn as Composite:Rotation, which the displayed size must follow too.
+                rot = full.get(t["path"], {}).get("Composite:Rotation")
+                if rot in (90, 270) and t.get("raw_width") and t.get("raw_height"):
+                    theirs = t["raw_height"] if f == "width" else t["raw_width"]
+                    eq = mine == theirs
+                    if eq: other_tag[f] = other_tag.get(f, 0) + 1
             if eq: stats[f]["equal"] += 1; continue
             kind = "ours_only" if theirs is None else "theirs_only" if mine is None else "differ"
             stats[f][kind] += 1
@@ -180,7 +188,7 @@ def main():
         s = stats[f]
         print(f"{f:14} {s['equal']:7d} {100 * s['equal'] / n:6.1f}% {s['ours_only']:10d} {s['theirs_only']:14d} {s['differ']:7d}")
     if other_tag:
-        print("agreeing with exiftool's value of another tag than truth.jsonl's (XMP, QuickTime:CreationDate, GPSDateTime, MakerNotes):", other_tag)
+        print("agreeing with exiftool's value of another tag than truth.jsonl's (XMP, QuickTime:CreationDate, GPSDateTime, MakerNotes, Composite:Rotation):", other_tag)
     print(f"files MediaKit could not read: {len(failures)}")
     for p, e in failures: print(f"  {p}: {e}")
     if a.list:

@@ -62,8 +62,10 @@ struct MetadataMerger {
         set(\.model, .model, &m, (exif.model, "EXIF:Model"), (qt.model, "QuickTime:Model"),
             (native.model, nativeSource(.model)), (xmp.model, "XMP:Model"))
         set(\.lens, .lens, &m, (exif.lens, "EXIF:LensModel"), (xmp.lens, "XMP:LensModel"))
-        set(\.fNumber, .fNumber, &m, (exif.fNumber.flatMap(positive), "EXIF:FNumber"))
-        set(\.exposureTime, .exposureTime, &m, (exif.exposureTime.flatMap(positive), "EXIF:ExposureTime"))
+        set(\.fNumber, .fNumber, &m, (exif.fNumber.flatMap(positive), "EXIF:FNumber"),
+            (native.fNumber.flatMap(positive), nativeSource(.fNumber)))
+        set(\.exposureTime, .exposureTime, &m, (exif.exposureTime.flatMap(positive), "EXIF:ExposureTime"),
+            (native.exposureTime.flatMap(positive), nativeSource(.exposureTime)))
         set(\.focalLength, .focalLength, &m, (exif.focalLength.flatMap(positive), "EXIF:FocalLength"),
             (native.focalLength.flatMap(positive), nativeSource(.focalLength)))
         if let iso = exif.iso {

@@ -111,12 +111,19 @@ struct CorpusAgreementTests {
             if close(ours, theirs, relative: relative, absolute: absolute) { return true }
             return theirs == nil && ours != nil && close(ours, fromFull(fallback), relative: relative, absolute: absolute)
         }
+        /// truth.jsonl turns the size by QuickTime:Rotation only; a video track's turn that exiftool
+        /// gives as Composite:Rotation must be followed as well.
+        func displayed(_ key: String) -> Int? {
+            guard t["orientation"] is NSNull, t["rotation"] is NSNull,
+                  let turn = row.full["Composite:Rotation"] as? Int, turn == 90 || turn == 270 else { return t[key] as? Int }
+            return t[key == "width" ? "raw_height" : "raw_width"] as? Int
+        }
         let fileType = t["file_type"] as? String
         return [
             "format": fileType.map { MediaCorpusNames.fileTypes[m.format]?.contains($0) ?? false } ?? false,
             "mimeType": m.mimeType == text("mime"),
-            "width": m.width == t["width"] as? Int,
-            "height": m.height == t["height"] as? Int,
+            "width": m.width == displayed("width"),
+            "height": m.height == displayed("height"),
             "orientation": m.orientation == t["orientation"] as? Int,
             "capturedAt": sameDate(m.capturedAt, expectedDate(row, ours: m.capturedAt)),
             "make": string(m.make, text("Make")),
@@ -139,9 +146,9 @@ struct CorpusAgreementTests {
     /// The agreement reached when this suite was last tightened: files that must agree, per field.
     /// Raise these as the readers improve; never lower them to make a change pass.
     static let minimumAgreeing: [String: Int] = [
-        "format": 264, "mimeType": 263, "width": 261, "height": 261, "orientation": 264, "capturedAt": 264,
-        "make": 262, "model": 263, "lens": 264, "fNumber": 262, "exposureTime": 262, "iso": 261,
-        "focalLength": 261, "latitude": 264, "longitude": 264, "altitude": 264, "duration": 264,
+        "format": 264, "mimeType": 263, "width": 263, "height": 262, "orientation": 264, "capturedAt": 264,
+        "make": 263, "model": 263, "lens": 264, "fNumber": 264, "exposureTime": 264, "iso": 262,
+        "focalLength": 262, "latitude": 264, "longitude": 264, "altitude": 264, "duration": 264,
     ]
 
     @Test func everyFieldAgreesWithExiftool() throws {

@@ -217,3 +217,52 @@ import Testing
         #expect(MakerNoteISO.casioType1([0xFF, 0xFF], bigEndian: false) == nil)
     }
 }
+
+@Suite struct NativeCameraFieldsTests {
+    let reader = StandardMetadataReader()
+
+    @Test func jpegHeightFromTheDNLMarker() throws {
+        // A frame header with height 0 leaves the height to a DNL marker after the first scan.
+        var bytes = TIFFBuilder().jpeg(width: 200, height: 0)
+        bytes.removeLast(2)  // EOI
+        let m = try reader.read(bytes: bytes + [0x12, 0x34, 0xFF, 0xDC, 0, 4, 0, 150, 0xFF, 0xD9])
+        #expect(m.pixelWidth == 200 && m.pixelHeight == 150)
+
+        let missing = try reader.read(bytes: TIFFBuilder().jpeg(width: 200, height: 0))
+        #expect(missing.pixelWidth == nil && missing.pixelHeight == nil)
+        #expect(missing.warnings.contains { $0.contains("DNL") })
+    }
+
+    @Test func pentaxTagsAtomOfAMovie() throws {
+        func box(_ type: String, _ payload: [UInt8]) -> [UInt8] {
+            let n = UInt32(payload.count + 8)
+            return [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)] + Array(type.utf8) + payload
+        }
+        var tags = [UInt8](repeating: 0, count: 0xB1)
+        func put32(_ v: UInt32, _ at: Int) { for i in 0..<4 { tags[at + i] = UInt8(v >> (8 * UInt32(i)) & 0xFF) } }
+        let make = Array("PENTAX DIGITAL CAMERA".utf8)
+        tags.replaceSubrange(0..<make.count, with: make)
+        put32(384, 0x26)             // shutter 10/384 s
+        put32(40, 0x2A); put32(10, 0x2E)   // f/4
+        put32(189, 0x48); put32(10, 0x4C)  // 18.9 mm
+        tags[0xAF] = 50              // ISO 50
+        let movie = box("ftyp", Array("qt  ".utf8) + [0, 0, 0, 0]) + box("moov", box("udta", box("TAGS", tags)))
+        let m = try reader.read(bytes: movie)
+        #expect(m.make == "PENTAX DIGITAL CAMERA")
+        #expect(abs((m.exposureTime ?? 0) - 10.0 / 384) < 1e-12)
+        #expect(m.fNumber == 4 && m.focalLength == 18.9 && m.iso == 50)
+        #expect(m.sources[.fNumber] == "MakerNotes:FNumber")
+
+        // Another maker's TAGS atom is not read as Pentax's.
+        tags.replaceSubrange(0..<6, with: Array("KODAK ".utf8))
+        let other = try reader.read(bytes: box("ftyp", Array("qt  ".utf8) + [0, 0, 0, 0]) + box("moov", box("udta", box("TAGS", tags))))
+        #expect(other.make == nil && other.iso == nil)
+    }
+
+    @Test func canonEVCodes() {
+        #expect(CRWParser.canonEV(64) == 2)
+        #expect(abs(CRWParser.canonEV(116) - 11.0 / 3) < 1e-12)   // 3 2/3 stops: f/3.56
+        #expect(abs(CRWParser.canonEV(-108) + 10.0 / 3) < 1e-12)  // -(3 1/3)
+        #expect(CRWParser.canonEV(0x50) == 2.5)
+    }
+}

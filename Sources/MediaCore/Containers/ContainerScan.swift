@@ -53,6 +53,8 @@ struct NativeFields {
     var model: String?
     var iso: Int?
     var focalLength: Double?
+    var fNumber: Double?
+    var exposureTime: Double?
     var dateTimeOriginal: LocalDateTime?
     /// The tag each field came from, in exiftool's `Group:Tag` spelling.
     var sources: [MetadataField: String] = [:]

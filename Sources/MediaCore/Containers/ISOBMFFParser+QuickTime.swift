@@ -178,6 +178,8 @@ extension ISOBMFFParser {
                     if session.scan.quickTime.model == nil { session.scan.quickTime.model = text }
                     session.rawTag("Model", text)
                 }
+            case "TAGS":
+                if let data = try session.payload(child, limit: 64 * 1024) { readPentaxTags(data, session) }
             case "XMP_":
                 if let data = try session.payload(child), !data.isEmpty {
                     session.scan.xmp.append(trimmedXMP(data))
@@ -188,6 +190,31 @@ extension ISOBMFFParser {
                 break
             }
         }
+    }
+
+    static let pentaxSignature = Array("PENTAX DIGITAL CAMERA\0".utf8)
+
+    /// The `TAGS` atom of Pentax cameras (Optio and others; exiftool's `Pentax::MOV`): a
+    /// little-endian block with the make at 0, the shutter as 10/x seconds at 0x26, the
+    /// f-number at 0x2A and the focal length at 0x48 (rationals), and the ISO at 0xAF. Other
+    /// makers' `TAGS` atoms have other layouts and are left alone.
+    static func readPentaxTags(_ p: [UInt8], _ session: Session) {
+        guard p.count >= 0xB1, p.starts(with: pentaxSignature) else { return }
+        let r = BinaryReader(p, bigEndian: false)
+        func rational(_ at: Int) -> Double? {
+            guard let n = r.u32(at), let d = r.u32(at + 4), n > 0, d > 0 else { return nil }
+            return Double(n) / Double(d)
+        }
+        var native = session.scan.native
+        native.make = String(decoding: p[0..<24], as: UTF8.self).trimmedSpacesAndNULs()
+        if let t = r.u32(0x26), t > 0 { native.exposureTime = 10 / Double(t) }
+        native.fNumber = rational(0x2A)
+        native.focalLength = rational(0x48)
+        if let iso = r.u16(0xAF), iso > 0 { native.iso = Int(iso) }
+        let tags: [(MetadataField, String)] = [(.make, "Make"), (.exposureTime, "ExposureTime"), (.fNumber, "FNumber"),
+                                               (.focalLength, "FocalLength"), (.iso, "ISO")]
+        for (field, tag) in tags { native.sources[field] = "MakerNotes:" + tag }
+        session.scan.native = native
     }
 
     /// A QuickTime international text atom (16-bit length, 16-bit language, text), or plain text.

@@ -7,6 +7,7 @@ enum JPEGParser {
         var offset: Int64 = 2
         var sawSOS = false
         var segments = 0
+        var widthAwaitingDNL: Int?
         while offset + 4 <= source.size, segments < 4096 {
             segments += 1
             let head = try source.read(at: offset, count: 4)
@@ -40,6 +41,7 @@ enum JPEGParser {
                     if sof.count == 5 {
                         let h = Int(sof[1]) << 8 | Int(sof[2]), w = Int(sof[3]) << 8 | Int(sof[4])
                         if w > 0, h > 0 { scan.pixelWidth = w; scan.pixelHeight = h }
+                        if w > 0, h == 0 { widthAwaitingDNL = w }  // height given by a DNL marker after the first scan
                     }
                 }
             default:
@@ -49,7 +51,28 @@ enum JPEGParser {
         }
         if !sawSOS {
             scan.warnings.append("JPEG has no image data (no start of scan)")
+        } else if let w = widthAwaitingDNL {
+            if let h = try numberOfLines(source, after: offset), h > 0 {
+                scan.pixelWidth = w
+                scan.pixelHeight = h
+            } else {
+                scan.warnings.append("JPEG frame height is left to a DNL marker that was not found")
+            }
         }
+    }
+
+    /// The height from a DNL (define number of lines) marker, which follows the first scan when
+    /// the frame header says height 0. Entropy-coded data never holds `FF DC` (0xFF is stuffed
+    /// as `FF 00`), so the first `FF DC 00 04` is the marker. Only the last 64 KiB are searched:
+    /// the marker ends the first scan, and files using it are single-scan sequential JPEGs.
+    static func numberOfLines(_ source: any ByteSource, after scanStart: Int64) throws(MediaCoreError) -> Int? {
+        let start = max(scanStart, source.size - 64 * 1024)
+        let tail = try source.read(at: start, count: Int(source.size - start))
+        guard tail.count >= 6 else { return nil }
+        for i in 0..<(tail.count - 5) where tail[i] == 0xFF && tail[i + 1] == 0xDC && tail[i + 2] == 0 && tail[i + 3] == 4 {
+            return Int(tail[i + 4]) << 8 | Int(tail[i + 5])
+        }
+        return nil
     }
 
     static func collectAPP1(_ payload: [UInt8], into scan: inout ContainerScan) {

@@ -1,5 +1,7 @@
+import Foundation
+
 /// Canon CRW (CIFF): a tree of heaps whose records hold make and model, image size, the
-/// capture time and the focal length.
+/// capture time, the focal length, and the aperture and shutter speed of the shot.
 enum CRWParser {
     static func scan(_ source: any ByteSource, into scan: inout ContainerScan) throws(MediaCoreError) {
         let header = try source.readExactly(at: 0, count: 14, "CRW header")
@@ -65,9 +67,28 @@ enum CRWParser {
             }
         case 0x1029:  // FocalLength: type, focal length (mm), sensor size
             if let f = r.u16(2), f > 0 { scan.native.focalLength = Double(f); scan.native.sources[.focalLength] = "MakerNotes:FocalLength" }
+        case 0x102A:  // CanonShotInfo: int16s, the aperture at index 21 and the shutter at 22, in Canon EV
+            if let a = r.u16(42).map({ Int16(bitPattern: $0) }), a != 0 {
+                scan.native.fNumber = exp2(canonEV(a) / 2)
+                scan.native.sources[.fNumber] = "MakerNotes:FNumber"
+            }
+            if let t = r.u16(44).map({ Int16(bitPattern: $0) }), t != 0 {
+                scan.native.exposureTime = exp2(-canonEV(t))
+                scan.native.sources[.exposureTime] = "MakerNotes:ExposureTime"
+            }
         default:
             break
         }
+    }
+
+    /// Canon's EV encoding: whole stops in units of 32, with the fractions 0x0C and 0x14 standing
+    /// for 1/3 and 2/3 of a stop.
+    static func canonEV(_ value: Int16) -> Double {
+        let magnitude = abs(Int(value))
+        var fraction = Double(magnitude & 0x1F)
+        if fraction == 0x0C { fraction = 32.0 / 3 } else if fraction == 0x14 { fraction = 64.0 / 3 }
+        let ev = (Double(magnitude & ~0x1F) + fraction) / 32
+        return value < 0 ? -ev : ev
     }
 }
 
