@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (Debian: libvips-dev, libexif-dev).
@@ -36,14 +37,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "MediaStore", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "MediaStore",
+            dependencies: ["MediaCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "MediaML", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
 
         // Examples: executables, not products.
         .executableTarget(
             name: "media",
             dependencies: [
-                "MediaCore",
+                "MediaCore", "MediaStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Examples/media",
@@ -64,6 +69,8 @@ let package = Package(
         // Checks the shim's declarations against the installed vips.h (the only user of CVips).
         .testTarget(name: "VipsShimTests", dependencies: ["CVips"], swiftSettings: swiftSettings),
         .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore"], swiftSettings: swiftSettings),
+        // Drives the `media` executable as a user would (kill -9 during import, exit codes).
+        .testTarget(name: "MediaCLITests", dependencies: ["media", "MediaStore"], path: "Tests/MediaCLITests", swiftSettings: swiftSettings),
         .testTarget(name: "MediaMLTests", dependencies: ["MediaML"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

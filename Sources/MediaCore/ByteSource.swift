@@ -104,8 +104,9 @@ final class FileByteSource: ByteSource {
         var out = [UInt8](repeating: 0, count: want)
         var done = 0
         while done < want {
-            let n = out.withUnsafeMutableBytes { buf in
-                pread(fd, buf.baseAddress! + done, want - done, off_t(offset) + off_t(done))
+            let n = out.withUnsafeMutableBytes { buf -> Int in
+                guard let base = buf.baseAddress else { return 0 }
+                return pread(fd, base + done, want - done, off_t(offset) + off_t(done))
             }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -41,6 +41,13 @@ public struct LocalDateTime: Sendable, Hashable, Codable, Comparable {
         }
     }
 
+    /// Parses the `text` form (`YYYY-MM-DDTHH:MM:SS[.fff]`) or an EXIF date (`YYYY:MM:DD HH:MM:SS`);
+    /// any offset in the text is ignored. `nil` when `text` is not a date.
+    public init?(parsing text: String) {
+        guard let parsed = DateText.parse(text) else { return nil }
+        self = parsed.local
+    }
+
     /// `YYYY-MM-DDTHH:MM:SS`, with `.fff` when milliseconds are known.
     public var text: String {
         var s = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"

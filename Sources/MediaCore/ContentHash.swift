@@ -57,6 +57,9 @@ public struct ContentHash: Sendable, Hashable, Codable, CustomStringConvertible 
         return hasher.finalize()
     }
 
+    /// Whether `text` is a SHA-256 in lower-case hex (64 characters), as objects are named.
+    public static func isSHA256(_ text: String) -> Bool { isHex(text, length: 64) }
+
     private static func isHex(_ s: String, length: Int) -> Bool {
         s.utf8.count == length && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }

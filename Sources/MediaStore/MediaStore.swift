@@ -1,4 +1,5 @@
-/// MediaStore: content-addressed blob storage, the SQLite catalog and the library facade.
+/// MediaStore: the library (``Library``), its content-addressed object store (``BlobStore``),
+/// its SQLite catalog and the import pipeline.
 ///
-/// Placeholder until the library issue lands; it only re-exports the model it builds on.
+/// Re-exports MediaCore, whose model (``Asset``, ``MediaMetadata``) it stores.
 @_exported public import MediaCore

@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// `media`: the MediaKit command line.
 @main
-struct MediaCommand: ParsableCommand {
+struct MediaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "media",
         abstract: "A self-hosted photo and video library, on the command line.",
-        subcommands: [MetadataCommand.self]
+        subcommands: [MetadataCommand.self, ImportCommand.self]
     )
 }

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import MediaStore
+
+/// `--library DIR`, shared by the commands that work on a library.
+struct LibraryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The library folder (created when missing or empty).", valueName: "DIR"))
+    var library: String = ProcessInfo.processInfo.environment["MEDIAKIT_LIBRARY"] ?? ""
+
+    /// Opens the library, or exits with the reason on stderr.
+    func open() throws -> Library {
+        guard !library.isEmpty else { throw ValidationError("give the library folder with --library DIR (or MEDIAKIT_LIBRARY)") }
+        do {
+            return try Library(at: library)
+        } catch {
+            Terminal.error("\(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// stderr helpers.
+enum Terminal {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data("media: \(text)\n".utf8))
+    }
+
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}

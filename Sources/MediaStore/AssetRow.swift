@@ -1,0 +1,124 @@
+import MediaCore
+import Foundation
+import GRDB
+
+/// Maps ``Asset`` to and from the `assets` table.
+enum AssetRow {
+    static let columns = """
+        id, owner_id, sha256, sha1, kind, format, mime_type, size, original_filename, source_path, external_path,
+        file_created_at, file_modified_at, captured_at, local_time, utc_offset, captured_at_source, utc_offset_source,
+        width, height, pixel_width, pixel_height, orientation, rotation, duration, make, model, lens, f_number,
+        exposure_time, iso, focal_length, latitude, longitude, altitude, rating, description, is_favorite, visibility,
+        trashed_at, thumbhash, metadata_notes, created_at, updated_at
+        """
+
+    /// Field sources and warnings, kept as JSON beside the columns.
+    struct Notes: Codable {
+        var sources: [MetadataField: String]
+        var warnings: [String]
+    }
+
+    static func insert(_ a: Asset, _ db: Database) throws {
+        let m = a.metadata
+        let notes = Notes(sources: m.sources, warnings: m.warnings)
+        let notesJSON = (try? JSONEncoder().encode(notes)).map { String(decoding: $0, as: UTF8.self) }
+        var externalPath: String?
+        if case .external(let path) = a.storage { externalPath = path }
+        let capture = m.capturedAt
+        let arguments: [(any DatabaseValueConvertible)?] = [
+            a.id.description, a.ownerID.description, Hex.blob(a.hash.sha256), Hex.blob(a.hash.sha1),
+            a.kind.rawValue, m.format.rawValue, m.mimeType, a.size, a.originalFilename, a.sourcePath, externalPath,
+            a.fileCreatedAt?.timeIntervalSince1970, a.fileModifiedAt?.timeIntervalSince1970,
+            capture?.instant?.timeIntervalSince1970, capture?.local.text, capture?.offsetSeconds, capture?.source,
+            capture?.offsetSeconds == nil ? nil : capture?.source,
+            m.width, m.height, m.pixelWidth, m.pixelHeight, m.orientation, m.rotation, m.duration,
+            m.make, m.model, m.lens, m.fNumber, m.exposureTime, m.iso, m.focalLength,
+            m.location?.latitude, m.location?.longitude, m.location?.altitude, m.rating, m.caption,
+            a.isFavorite, a.visibility.rawValue, a.trashedAt?.timeIntervalSince1970, a.thumbhash.map { Data($0) },
+            notesJSON, a.createdAt.timeIntervalSince1970, a.updatedAt.timeIntervalSince1970,
+        ]
+        let placeholders = Array(repeating: "?", count: arguments.count).joined(separator: ",")
+        try db.execute(sql: "INSERT INTO assets (\(columns)) VALUES (\(placeholders))",
+                       arguments: StatementArguments(arguments))
+    }
+
+    static func decode(_ row: Row) throws(MediaStoreError) -> Asset {
+        let idText: String = row["id"]
+        guard let id = AssetID(idText), let owner = UserID(row["owner_id"] as String),
+              let hash = ContentHash(sha256: Hex.text(row["sha256"]), sha1: Hex.text(row["sha1"])) else {
+            throw MediaStoreError(.catalog, "the catalog row of asset \(idText) is damaged (id, owner or hash)")
+        }
+        let formatText: String = row["format"]
+        guard let format = MediaFormat(rawValue: formatText) else {
+            throw MediaStoreError(.catalog, "asset \(idText) has the unknown format '\(formatText)'")
+        }
+        var m = MediaMetadata(format: format)
+        m.pixelWidth = row["pixel_width"]
+        m.pixelHeight = row["pixel_height"]
+        m.orientation = row["orientation"]
+        m.rotation = row["rotation"]
+        if let localText: String = row["local_time"], let local = LocalDateTime(parsing: localText) {
+            let offset: Int? = row["utc_offset"]
+            m.capturedAt = CaptureDate(local: local, offsetSeconds: offset,
+                                       source: row["captured_at_source"] ?? "unknown")
+        }
+        m.make = row["make"]
+        m.model = row["model"]
+        m.lens = row["lens"]
+        m.fNumber = row["f_number"]
+        m.exposureTime = row["exposure_time"]
+        m.iso = row["iso"]
+        m.focalLength = row["focal_length"]
+        if let lat: Double = row["latitude"], let lon: Double = row["longitude"] {
+            m.location = GPSLocation(latitude: lat, longitude: lon, altitude: row["altitude"])
+        }
+        m.duration = row["duration"]
+        m.rating = row["rating"]
+        m.caption = row["description"]
+        if let json: String = row["metadata_notes"], let notes = try? JSONDecoder().decode(Notes.self, from: Data(json.utf8)) {
+            m.sources = notes.sources
+            m.warnings = notes.warnings
+        }
+        let external: String? = row["external_path"]
+        var asset = Asset(id: id, ownerID: owner, hash: hash, size: row["size"], originalFilename: row["original_filename"],
+                          metadata: m, storage: external.map { .external(path: $0) } ?? .managed,
+                          sourcePath: row["source_path"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+        asset.updatedAt = Date(timeIntervalSince1970: row["updated_at"])
+        asset.fileCreatedAt = (row["file_created_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        asset.fileModifiedAt = (row["file_modified_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        asset.isFavorite = row["is_favorite"]
+        asset.visibility = AssetVisibility(rawValue: row["visibility"]) ?? .timeline
+        asset.trashedAt = (row["trashed_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        asset.thumbhash = (row["thumbhash"] as Data?).map { [UInt8]($0) }
+        return asset
+    }
+}
+
+/// Lower-case hex text ↔ BLOB for hashes.
+enum Hex {
+    static func blob(_ hex: String) -> Data {
+        var out = Data(capacity: hex.utf8.count / 2)
+        var high: UInt8?
+        for c in hex.utf8 {
+            let v: UInt8
+            switch c {
+            case 0x30...0x39: v = c - 0x30
+            case 0x61...0x66: v = c - 0x61 + 10
+            case 0x41...0x46: v = c - 0x41 + 10
+            default: continue
+            }
+            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
+        }
+        return out
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func text(_ data: Data?) -> String {
+        guard let data else { return "" }
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count * 2)
+        for b in data { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

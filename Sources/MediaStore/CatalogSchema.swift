@@ -1,0 +1,156 @@
+import GRDB
+
+/// The catalog's migrations. Named and append-only: a migration that has shipped is never
+/// edited; changes come as new migrations after it. Invariants live in the schema (NOT NULL,
+/// UNIQUE, CHECK, foreign keys), so no code path can store what the model forbids.
+enum CatalogSchema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-library", migrate: v1)
+        return migrator
+    }
+
+    /// Times are seconds since 1970 (UTC) as REAL; hashes are BLOBs (32 bytes SHA-256, 20 bytes
+    /// SHA-1); ids are lower-case UUID text.
+    static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+                email TEXT UNIQUE,
+                is_admin INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+                created_at REAL NOT NULL
+            );
+
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY NOT NULL,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                key_hash BLOB NOT NULL UNIQUE CHECK (length(key_hash) = 32),
+                created_at REAL NOT NULL,
+                last_used_at REAL
+            );
+            CREATE INDEX api_keys_user ON api_keys(user_id);
+
+            CREATE TABLE assets (
+                id TEXT PRIMARY KEY NOT NULL,
+                owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE RESTRICT,
+                sha256 BLOB NOT NULL CHECK (length(sha256) = 32),
+                sha1 BLOB NOT NULL CHECK (length(sha1) = 20),
+                kind TEXT NOT NULL CHECK (kind IN ('image', 'video')),
+                format TEXT NOT NULL,
+                mime_type TEXT NOT NULL,
+                size INTEGER NOT NULL CHECK (size >= 0),
+                original_filename TEXT NOT NULL,
+                source_path TEXT,
+                external_path TEXT,
+                file_created_at REAL,
+                file_modified_at REAL,
+                -- Capture time: the instant (only when the offset is known), the local wall-clock
+                -- time 'YYYY-MM-DDTHH:MM:SS[.fff]', the offset in seconds, and where each came from.
+                captured_at REAL,
+                local_time TEXT,
+                utc_offset INTEGER CHECK (utc_offset BETWEEN -64800 AND 64800),
+                captured_at_source TEXT,
+                utc_offset_source TEXT,
+                width INTEGER CHECK (width > 0),
+                height INTEGER CHECK (height > 0),
+                pixel_width INTEGER CHECK (pixel_width > 0),
+                pixel_height INTEGER CHECK (pixel_height > 0),
+                orientation INTEGER CHECK (orientation BETWEEN 1 AND 8),
+                rotation INTEGER CHECK (rotation IN (0, 90, 180, 270)),
+                duration REAL CHECK (duration >= 0),
+                make TEXT,
+                model TEXT,
+                lens TEXT,
+                f_number REAL,
+                exposure_time REAL,
+                iso INTEGER,
+                focal_length REAL,
+                latitude REAL CHECK (latitude BETWEEN -90 AND 90),
+                longitude REAL CHECK (longitude BETWEEN -180 AND 180),
+                altitude REAL,
+                rating INTEGER CHECK (rating BETWEEN -1 AND 5),
+                description TEXT,
+                is_favorite INTEGER NOT NULL DEFAULT 0 CHECK (is_favorite IN (0, 1)),
+                visibility TEXT NOT NULL DEFAULT 'timeline' CHECK (visibility IN ('timeline', 'archive', 'hidden')),
+                trashed_at REAL,
+                thumbhash BLOB,
+                -- Field sources and reader warnings, as JSON.
+                metadata_notes TEXT,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                CHECK ((latitude IS NULL) = (longitude IS NULL)),
+                UNIQUE (owner_id, sha256)
+            );
+            CREATE INDEX assets_sha256 ON assets(sha256);
+            CREATE INDEX assets_sha1 ON assets(owner_id, sha1);
+            CREATE INDEX assets_timeline ON assets(owner_id, local_time) WHERE trashed_at IS NULL AND visibility = 'timeline';
+            CREATE INDEX assets_trashed ON assets(trashed_at) WHERE trashed_at IS NOT NULL;
+
+            CREATE TABLE derived_files (
+                asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('thumbnail', 'preview')),
+                status TEXT NOT NULL CHECK (status IN ('ready', 'failed', 'unsupported')),
+                path TEXT,
+                format TEXT,
+                width INTEGER,
+                height INTEGER,
+                size INTEGER,
+                error TEXT,
+                created_at REAL NOT NULL,
+                PRIMARY KEY (asset_id, kind),
+                CHECK ((status = 'ready') = (path IS NOT NULL))
+            ) WITHOUT ROWID;
+
+            CREATE TABLE albums (
+                id TEXT PRIMARY KEY NOT NULL,
+                owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                description TEXT NOT NULL DEFAULT '',
+                cover_asset_id TEXT REFERENCES assets(id) ON DELETE SET NULL,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            CREATE INDEX albums_owner ON albums(owner_id, name);
+
+            CREATE TABLE album_assets (
+                album_id TEXT NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+                asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                added_at REAL NOT NULL,
+                PRIMARY KEY (album_id, asset_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX album_assets_asset ON album_assets(asset_id);
+
+            CREATE TABLE tags (
+                id INTEGER PRIMARY KEY,
+                owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                parent_id INTEGER REFERENCES tags(id) ON DELETE CASCADE,
+                name TEXT NOT NULL CHECK (length(name) > 0 AND instr(name, '/') = 0),
+                path TEXT NOT NULL,
+                UNIQUE (owner_id, path)
+            );
+
+            CREATE TABLE asset_tags (
+                asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+                PRIMARY KEY (asset_id, tag_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX asset_tags_tag ON asset_tags(tag_id);
+
+            -- Every file an import has seen, for incremental rescans: an unchanged path, size
+            -- and modification time is not hashed again. Several sources may share one asset
+            -- (byte-identical copies).
+            CREATE TABLE import_sources (
+                path TEXT PRIMARY KEY NOT NULL,
+                size INTEGER NOT NULL CHECK (size >= 0),
+                mtime REAL NOT NULL,
+                sha256 BLOB NOT NULL CHECK (length(sha256) = 32),
+                asset_id TEXT REFERENCES assets(id) ON DELETE SET NULL,
+                status TEXT NOT NULL CHECK (status IN ('imported', 'duplicate')),
+                imported_at REAL NOT NULL
+            );
+            CREATE INDEX import_sources_asset ON import_sources(asset_id);
+            """)
+    }
+}
