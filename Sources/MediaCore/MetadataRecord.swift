@@ -113,8 +113,11 @@ public struct MetadataRecord: Sendable, Hashable, Codable {
 }
 
 /// Writes one JSON object, key by key (faster than `JSONEncoder` for a flat record).
-struct JSONLineWriter {
+/// Shared with MediaStore's records (package access, not public API).
+package struct JSONLineWriter {
     private var out = "{"
+
+    package init() {}
     private var first = true
 
     private mutating func key(_ k: String) {
@@ -123,13 +126,13 @@ struct JSONLineWriter {
         out += "\"" + k + "\":"
     }
 
-    mutating func string(_ k: String, _ v: String?) {
+    package mutating func string(_ k: String, _ v: String?) {
         guard let v else { return }
         key(k)
         JSONLineWriter.quote(v, into: &out)
     }
 
-    mutating func strings(_ k: String, _ v: [String]) {
+    package mutating func strings(_ k: String, _ v: [String]) {
         key(k)
         out += "["
         for (i, s) in v.enumerated() {
@@ -139,21 +142,21 @@ struct JSONLineWriter {
         out += "]"
     }
 
-    mutating func integer(_ k: String, _ v: Int?) {
+    package mutating func integer(_ k: String, _ v: Int?) {
         guard let v else { return }
         key(k)
         out += String(v)
     }
 
-    mutating func number(_ k: String, _ v: Double?) {
+    package mutating func number(_ k: String, _ v: Double?) {
         guard let v, v.isFinite else { return }
         key(k)
         if v == v.rounded(), abs(v) < 1e15 { out += String(Int64(v)) } else { out += String(v) }
     }
 
-    mutating func finish() -> String { out + "}" }
+    package mutating func finish() -> String { out + "}" }
 
-    static func quote(_ s: String, into out: inout String) {
+    package static func quote(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -121,4 +121,40 @@ enum Posix {
         #endif
         return (Int64(st.st_size), mtime, nil)
     }
+
+    /// Whether two paths are the same file (one inode).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
+    /// Copies a file by streaming it through a temporary file beside the target, synced and
+    /// renamed into place, so the target is either absent or complete.
+    static func copyFile(_ source: String, to target: String) throws(MediaStoreError) {
+        let input = try openForReading(source)
+        defer { close(input) }
+        let temporary = target + ".part-\(getpid())"
+        let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw error(errno, "cannot create the file", path: target) }
+        var buffer = [UInt8](repeating: 0, count: FileSystemBlobStore.chunkSize)
+        do throws(MediaStoreError) {
+            while true {
+                let n = try read(input, into: &buffer, path: source)
+                if n == 0 { break }
+                let failure = buffer.withUnsafeBytes { raw -> MediaStoreError? in
+                    do throws(MediaStoreError) { try writeAll(output, UnsafeRawBufferPointer(rebasing: raw[0..<n]), path: target) } catch { return error }
+                    return nil
+                }
+                if let failure { throw failure }
+            }
+            guard fsync(output) == 0 else { throw error(errno, "cannot sync the file", path: target) }
+            guard rename(temporary, target) == 0 else { throw error(errno, "cannot move the file into place", path: target) }
+        } catch {
+            close(output)
+            unlink(temporary)
+            throw error
+        }
+        close(output)
+    }
 }

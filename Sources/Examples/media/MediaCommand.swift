@@ -6,6 +6,7 @@ struct MediaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "media",
         abstract: "A self-hosted photo and video library, on the command line.",
-        subcommands: [MetadataCommand.self, ImportCommand.self]
+        subcommands: [MetadataCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self, TimelineCommand.self,
+                      StatsCommand.self, VerifyCommand.self, ExportCommand.self, BackupCommand.self]
     )
 }
