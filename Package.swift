@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore", "VipsShim"], swiftSettings: swiftSettings),
         // Checks the shim's declarations against the installed vips.h (the only user of CVips).
         .testTarget(name: "VipsShimTests", dependencies: ["CVips"], swiftSettings: swiftSettings),
-        .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         // Drives the `media` executable as a user would (kill -9 during import, exit codes).
         .testTarget(name: "MediaCLITests", dependencies: ["media", "MediaStore"], path: "Tests/MediaCLITests", swiftSettings: swiftSettings),
         .testTarget(name: "MediaMLTests", dependencies: ["MediaML"], swiftSettings: swiftSettings),

@@ -150,6 +150,11 @@ final class ImportRun: Sendable {
         }
         do throws(MediaStoreError) {
             if let known = try library.catalog.knownSource(path: path), known.size == info.size, known.mtime == info.mtime {
+                // A move interrupted after its batch was committed: the source is recorded and its
+                // object stored, so it can go now (never a file that only an in-place asset has).
+                if options.mode == .move, library.blobs.size(of: known.sha256) == info.size {
+                    unlink(path)
+                }
                 return .skipped("unchanged since it was imported", unchanged: true)
             }
             // Sniff before hashing: a file that is not media costs one small read.

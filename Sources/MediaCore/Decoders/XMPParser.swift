@@ -35,6 +35,7 @@ enum XMPParser {
         "tiff": "http://ns.adobe.com/tiff/1.0/",
         "exifEX": "http://cipa.jp/exif/1.0/",
         "aux": "http://ns.adobe.com/exif/1.0/aux/",
+        "lr": "http://ns.adobe.com/lightroom/1.0/",
     ]
 
     static let properties = [
@@ -158,6 +159,41 @@ enum XMPParser {
             }
         }
         return nil
+    }
+
+    /// Every item of a list property written as an element (`<dc:subject><rdf:Bag><rdf:li>`...),
+    /// in order, under the canonical prefix or one declared for the same namespace; a property
+    /// with a single value gives that value (`dc:subject`, `lr:hierarchicalSubject`).
+    static func items(of name: String, in packet: [UInt8]) -> [String] {
+        let parts = name.split(separator: ":")
+        guard parts.count == 2 else { return [] }
+        let canonical = String(parts[0]), local = String(parts[1])
+        var candidates = [canonical]
+        if let uri = namespaces[canonical] {
+            candidates += (declaredPrefixes(in: packet)[uri] ?? []).filter { $0 != canonical }
+        }
+        for prefix in candidates {
+            let n = Array((prefix + ":" + local).utf8)
+            var i = 0
+            while let hit = find([0x3C] + n, in: packet, from: i) {
+                i = hit + n.count + 1
+                guard i < packet.count, [0x3E, 0x20, 0x0A, 0x0D, 0x09].contains(packet[i]),
+                      let close = find([0x3E], in: packet, from: i), packet[close - 1] != 0x2F else { continue }
+                let end = find(Array("</".utf8) + n, in: packet, from: close) ?? packet.count
+                let content = Array(packet[(close + 1)..<end])
+                var out: [String] = []
+                var j = 0
+                while let li = find(Array("<rdf:li".utf8), in: content, from: j),
+                      let liClose = find([0x3E], in: content, from: li),
+                      let liEnd = find(Array("</rdf:li>".utf8), in: content, from: liClose) {
+                    out.append(unescape(Array(content[(liClose + 1)..<liEnd])))
+                    j = liEnd
+                }
+                if !out.isEmpty { return out }
+            }
+            if let single = value(of: prefix + ":" + local, in: packet) { return [single] }
+        }
+        return []
     }
 
     /// The first index of `needle` in `hay` at or after `start` (memchr for the first byte).

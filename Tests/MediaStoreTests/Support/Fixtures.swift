@@ -1,0 +1,82 @@
+import Foundation
+import MediaStore
+
+/// Where the shared corpus lives: `MEDIAKIT_CORPUS`, else `../shared/corpus` beside the package.
+enum Corpus {
+    static let root: String = {
+        if let env = ProcessInfo.processInfo.environment["MEDIAKIT_CORPUS"], !env.isEmpty { return env }
+        let package = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return package.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+    }()
+
+    static var isAvailable: Bool { FileManager.default.fileExists(atPath: root + "/truth.jsonl") }
+}
+
+/// A temporary folder removed when the value is released.
+final class TemporaryFolder {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "mediakit-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        // Objects are read-only; make them writable so the tree can be removed.
+        if let walker = FileManager.default.enumerator(atPath: path) {
+            for case let name as String in walker { chmod(path + "/" + name, 0o755) }
+        }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    func sub(_ name: String) -> String { path + "/" + name }
+
+    /// Writes `bytes` at `name` (creating folders) and returns the path.
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let full = sub(name)
+        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: full))
+        return full
+    }
+}
+
+/// Tiny JPEGs with a real EXIF block (little-endian TIFF: IFD0 Make/Model and an Exif IFD with
+/// DateTimeOriginal and OffsetTimeOriginal), a frame header and an empty scan; `salt` makes the
+/// bytes (and so the hash) unique.
+enum JPEGFixture {
+    static func make(date: String = "2021:04:11 15:47:53", offset: String? = "-05:00", width: Int = 64, height: Int = 48,
+                     salt: String = UUID().uuidString) -> [UInt8] {
+        func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+        func le32(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)] }
+        let make = Array("MediaKit\0".utf8), date = Array((date + "\0").utf8)
+        let offsetText = offset.map { Array(($0 + "\0").utf8) }
+        // Layout: header(8) | IFD0 at 8: 2 entries | Exif IFD | data.
+        let ifd0Size = 2 + 2 * 12 + 4
+        let exifEntries = offsetText == nil ? 1 : 2
+        let exifOffset = 8 + ifd0Size
+        let exifSize = 2 + exifEntries * 12 + 4
+        var dataOffset = exifOffset + exifSize
+        var tiff: [UInt8] = Array("II".utf8) + le16(42) + le32(8)
+        var data: [UInt8] = []
+        func entry(_ tag: Int, _ type: Int, _ count: Int, _ payload: [UInt8]) -> [UInt8] {
+            if payload.count <= 4 { return le16(tag) + le16(type) + le32(count) + payload + [UInt8](repeating: 0, count: 4 - payload.count) }
+            let at = dataOffset
+            data += payload
+            dataOffset += payload.count
+            return le16(tag) + le16(type) + le32(count) + le32(at)
+        }
+        tiff += le16(2) + entry(0x010F, 2, make.count, make) + entry(0x8769, 4, 1, le32(exifOffset)) + le32(0)
+        tiff += le16(exifEntries) + entry(0x9003, 2, date.count, date)
+        if let offsetText { tiff += entry(0x9011, 2, offsetText.count, offsetText) }
+        tiff += le32(0) + data
+        let app1 = Array("Exif\0\0".utf8) + tiff
+        let comment = Array(salt.utf8)
+        var out: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE1] + [UInt8((app1.count + 2) >> 8), UInt8((app1.count + 2) & 0xFF)] + app1
+        out += [0xFF, 0xFE, UInt8((comment.count + 2) >> 8), UInt8((comment.count + 2) & 0xFF)] + comment
+        out += [0xFF, 0xC0, 0, 11, 8, UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF), 1, 1, 0x11, 0]
+        out += [0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0, 0x00, 0xFF, 0xD9]
+        return out
+    }
+}
