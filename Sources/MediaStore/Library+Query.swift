@@ -141,3 +141,18 @@ public struct LibraryStatistics: Sendable, Hashable, Codable {
     /// Empty statistics.
     public init() {}
 }
+
+extension Library {
+    /// Records assets whose originals are already in place: stored through ``blobs`` (for
+    /// ``AssetStorage/managed`` assets) or at their external path. For hosts that receive bytes
+    /// themselves (an upload endpoint) and for tools that build catalogs; files on disk go
+    /// through ``import(_:options:events:)`` instead.
+    /// - Parameter assets: The assets, written in one transaction.
+    /// - Throws: `MediaStoreError.catalog` when a row breaks a catalog rule (an owner that does
+    ///   not exist, the same bytes twice for one owner); nothing is written then.
+    public func addAssets(_ assets: [Asset]) throws(MediaStoreError) {
+        try catalog.write("adding \(assets.count) assets") { db in
+            for asset in assets { try AssetRow.insert(asset, db) }
+        }
+    }
+}
