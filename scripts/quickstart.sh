@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# Sets MediaKit up on a fresh Debian machine and runs the main job over a folder of photos.
-# Usage: scripts/quickstart.sh [FOLDER]   (default: ../shared/corpus/media when present)
+# Sets MediaKit up on a fresh Debian machine and runs the main job: imports a folder of photos
+# into a library (embedded SQLite catalog + content-addressed originals), then shows its timeline.
+# Usage: scripts/quickstart.sh [FOLDER] [LIBRARY]
+#   FOLDER   default: ../shared/corpus/media when present
+#   LIBRARY  default: $MEDIAKIT_LIBRARY, else ~/MediaKit
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product media
 folder="${1:-${MEDIAKIT_CORPUS:-../shared/corpus}/media}"
-exec .build/release/media metadata "$folder"
+library="${2:-${MEDIAKIT_LIBRARY:-$HOME/MediaKit}}"
+media=.build/release/media
+status=0
+"$media" import --library "$library" "$folder" || status=$?   # 1 when some files could not be read
+"$media" stats --library "$library"
+echo "timeline (newest first):"
+"$media" timeline --library "$library" | head -20
+echo "library: $library   (try: $media ls --library \"$library\" --json | head)"
+exit $status
