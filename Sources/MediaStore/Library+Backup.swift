@@ -1,6 +1,5 @@
 import MediaCore
 import Foundation
-import GRDB
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -55,10 +54,10 @@ extension Library {
         let temporary = catalogTarget + ".part"
         for suffix in ["", "-wal", "-shm"] { unlink(temporary + suffix) }
         do {
-            try Library.copyCatalog(catalog.pool, to: temporary)
+            try catalog.backup(to: temporary)
         } catch {
             unlink(temporary)
-            throw MediaStoreError(.writeFailed, "backing up the catalog failed", path: catalogTarget, underlying: "\(error)")
+            throw error
         }
         for suffix in ["-wal", "-shm"] { unlink(catalogTarget + suffix) }
         guard rename(temporary, catalogTarget) == 0 else {
@@ -98,13 +97,5 @@ extension Library {
             }
         }
         return summary
-    }
-
-    /// SQLite's online backup of `pool` into a new file, checkpointed so it is one file.
-    private static func copyCatalog(_ pool: DatabasePool, to path: String) throws {
-        let copy = try DatabaseQueue(path: path)
-        try pool.backup(to: copy)
-        try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        try copy.close()
     }
 }

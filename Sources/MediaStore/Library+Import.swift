@@ -85,7 +85,7 @@ final class ImportRun: Sendable {
         var found = 0
         var walkFinished = false
         var bytesRead: Int64 = 0
-        var pending: [SQLiteCatalog.PendingImport] = []
+        var pending: [PendingImport] = []
         var lastCommit = Date()
         var lastProgress = Date.distantPast
         var stopped: String?
@@ -138,7 +138,7 @@ final class ImportRun: Sendable {
     enum Outcome {
         case skipped(String, unchanged: Bool)
         case failed(MediaStoreError)
-        case pending(SQLiteCatalog.PendingImport, bytes: Int64)
+        case pending(PendingImport, bytes: Int64)
     }
 
     /// One file, up to the catalog write.
@@ -190,8 +190,8 @@ final class ImportRun: Sendable {
         case .inPlace:
             (hash, size) = try Posix.hashFile(path)
         }
-        func pending(_ content: SQLiteCatalog.PendingImport.Content) -> Outcome {
-            .pending(SQLiteCatalog.PendingImport(content: content, sourcePath: path, sourceSize: size, sourceMTime: info.mtime),
+        func pending(_ content: PendingImport.Content) -> Outcome {
+            .pending(PendingImport(content: content, sourcePath: path, sourceSize: size, sourceMTime: info.mtime),
                      bytes: size)
         }
         do throws(MediaStoreError) {
@@ -250,7 +250,7 @@ final class ImportRun: Sendable {
     /// Commits the pending batch when it is full, old enough, or `force`d.
     func commitPending(force: Bool) {
         commitLock.withLock { _ in
-            let batch: [SQLiteCatalog.PendingImport] = state.withLock { s in
+            let batch: [PendingImport] = state.withLock { s in
                 guard !s.pending.isEmpty else { return [] }
                 let due = force || s.pending.count >= options.batchSize
                     || Date().timeIntervalSince(s.lastCommit) >= options.maxBatchDelay

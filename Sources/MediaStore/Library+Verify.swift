@@ -1,6 +1,5 @@
 public import MediaCore
 import Foundation
-import GRDB
 import Synchronization
 
 extension Library {
@@ -49,11 +48,7 @@ extension Library {
         var objects = 0
         for sha256 in blobs.allObjects() {
             objects += 1
-            let referenced = try catalog.read("looking up object \(sha256)") { db in
-                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE sha256 = ? AND external_path IS NULL)",
-                                  arguments: [Hex.blob(sha256)]) ?? false
-            }
-            if !referenced { found(.orphanObject(sha256: sha256, path: blobs.localPath(of: sha256))) }
+            if try !catalog.isObjectReferenced(sha256: sha256) { found(.orphanObject(sha256: sha256, path: blobs.localPath(of: sha256))) }
         }
         report.withLock { $0.objectsChecked = objects; $0.deep = deep }
         return report.withLock { $0 }
@@ -85,38 +80,21 @@ extension Library {
     }
 }
 
-/// The catalog's record of an original: enough to check it.
-struct AssetRef: Sendable {
-    var id: AssetID
-    var sha256: String
-    var sha1: String
-    var size: Int64
-    var externalPath: String?
-}
-
-/// Pages of asset references in rowid order.
+/// Pages of asset references in import order.
 struct AssetRefPages: Sequence, IteratorProtocol {
-    let catalog: SQLiteCatalog
-    var after: Int64 = 0
+    let catalog: any Catalog
+    var cursor: Int64 = 0
     var done = false
 
-    init(catalog: SQLiteCatalog) { self.catalog = catalog }
+    init(catalog: any Catalog) { self.catalog = catalog }
 
     mutating func next() -> Result<[AssetRef], MediaStoreError>? {
         guard !done else { return nil }
-        let start = after
-        do {
-            let rows = try catalog.read("listing assets to verify") { db in
-                try Row.fetchAll(db, sql: "SELECT rowid, id, sha256, sha1, size, external_path FROM assets WHERE rowid > ? ORDER BY rowid LIMIT 500",
-                                 arguments: [start])
-            }
-            if rows.isEmpty { done = true; return nil }
-            after = rows.last?["rowid"] ?? start
-            return .success(rows.compactMap { row in
-                guard let id = AssetID(row["id"] as String) else { return nil }
-                return AssetRef(id: id, sha256: Hex.text(row["sha256"]), sha1: Hex.text(row["sha1"]), size: row["size"],
-                                externalPath: row["external_path"])
-            })
+        do throws(MediaStoreError) {
+            let page = try catalog.assetRefs(after: cursor, limit: 500)
+            if page.refs.isEmpty { done = true; return nil }
+            cursor = page.next
+            return .success(page.refs)
         } catch {
             done = true
             return .failure(error)

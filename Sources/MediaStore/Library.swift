@@ -27,7 +27,7 @@ public final class Library: Sendable {
     public let blobs: any BlobStore
     /// The user that owns what the command line imports (the first administrator).
     public let defaultOwner: UserID
-    let catalog: SQLiteCatalog
+    let catalog: any Catalog
 
     /// The catalog file name inside the library folder.
     public static let catalogFileName = "library.sqlite"

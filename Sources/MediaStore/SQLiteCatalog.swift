@@ -5,7 +5,7 @@ import GRDB
 /// The catalog on SQLite through GRDB: a `DatabasePool` in WAL mode (readers never wait for
 /// the writer), foreign keys on, `synchronous=FULL` so a committed import survives a power cut,
 /// and the named migrations of ``CatalogSchema``.
-final class SQLiteCatalog: Sendable {
+final class SQLiteCatalog: Catalog {
     let pool: DatabasePool
     let path: String
 
@@ -81,14 +81,6 @@ final class SQLiteCatalog: Sendable {
 
     // MARK: Import
 
-    /// What the catalog knows about a source path.
-    struct KnownSource: Sendable {
-        var size: Int64
-        var mtime: Double
-        var sha256: String
-        var assetID: AssetID?
-    }
-
     func knownSource(path: String) throws(MediaStoreError) -> KnownSource? {
         try read("looking up \(path)") { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT size, mtime, sha256, asset_id FROM import_sources WHERE path = ?",
@@ -104,24 +96,6 @@ final class SQLiteCatalog: Sendable {
             try String.fetchOne(db, sql: "SELECT id FROM assets WHERE owner_id = ? AND sha256 = ?",
                                 arguments: [owner.description, Hex.blob(sha256)]).flatMap(AssetID.init)
         }
-    }
-
-    /// One file's outcome, ready to be written: a new asset, or bytes the owner already has.
-    struct PendingImport: Sendable {
-        enum Content: Sendable {
-            case new(Asset)
-            case duplicate(sha256: String, of: AssetID)
-        }
-        var content: Content
-        var sourcePath: String
-        var sourceSize: Int64
-        var sourceMTime: Double
-    }
-
-    /// How the catalog recorded a pending import.
-    enum Recorded: Sendable, Equatable {
-        case imported(AssetID)
-        case duplicate(of: AssetID)
     }
 
     /// Writes a batch of imports in one transaction. A file whose bytes the owner already has

@@ -153,13 +153,14 @@ import GRDB
     @Test func catalogEnforcesItsInvariants() throws {
         let dir = try TemporaryFolder()
         let library = try Library(at: dir.sub("library"))
+        let pool = try #require(library.catalog as? SQLiteCatalog).pool
         #expect(throws: (any Error).self) {
-            try library.catalog.pool.write { db in
+            try pool.write { db in
                 try db.execute(sql: "INSERT INTO assets (id, owner_id, sha256, sha1, kind, format, mime_type, size, original_filename, created_at, updated_at) VALUES ('x', 'nobody', zeroblob(32), zeroblob(20), 'image', 'jpeg', 'image/jpeg', 1, 'a', 0, 0)")
             }
         }
         #expect(throws: (any Error).self) {
-            try library.catalog.pool.write { db in
+            try pool.write { db in
                 try db.execute(sql: "INSERT INTO assets (id, owner_id, sha256, sha1, kind, format, mime_type, size, original_filename, created_at, updated_at) VALUES ('x', ?, zeroblob(31), zeroblob(20), 'image', 'jpeg', 'image/jpeg', 1, 'a', 0, 0)", arguments: [library.defaultOwner.description])
             }
         }

@@ -1,0 +1,70 @@
+import MediaCore
+
+/// The seam between ``Library`` and the database behind it. ``SQLiteCatalog`` (GRDB, WAL) is the
+/// implementation; a server catalog (PostgreSQL, for several `mediad` nodes) would be another.
+/// Every method is synchronous and safe to call from any thread: the library calls it from its
+/// own worker threads, never from Swift's cooperative pool.
+protocol Catalog: Sendable {
+    /// The first administrator, created when there is none.
+    func ensureDefaultUser(name: String) throws(MediaStoreError) -> UserID
+
+    // Import.
+    /// What an earlier import recorded for this source path.
+    func knownSource(path: String) throws(MediaStoreError) -> KnownSource?
+    /// The owner's asset with these bytes.
+    func assetID(owner: UserID, sha256: String) throws(MediaStoreError) -> AssetID?
+    /// Writes a batch of imports in one transaction; bytes the owner already has become duplicates.
+    func record(_ batch: [PendingImport]) throws(MediaStoreError) -> [Recorded]
+    /// Writes assets whose originals are in place, in one transaction.
+    func add(_ assets: [Asset]) throws(MediaStoreError)
+
+    // Reading.
+    func asset(_ id: AssetID) throws(MediaStoreError) -> Asset?
+    func assets(withIDOrHashPrefix prefix: String, limit: Int) throws(MediaStoreError) -> [Asset]
+    /// A page of assets in import order after `cursor` (0 for the first page) and the next cursor.
+    func assets(after cursor: Int64, limit: Int) throws(MediaStoreError) -> (assets: [Asset], next: Int64)
+    /// A page of what verify needs to check originals, after `cursor`.
+    func assetRefs(after cursor: Int64, limit: Int) throws(MediaStoreError) -> (refs: [AssetRef], next: Int64)
+    func timeline(owner: UserID) throws(MediaStoreError) -> [TimelineBucket]
+    func statistics() throws(MediaStoreError) -> LibraryStatistics
+    /// Whether a managed asset refers to this object.
+    func isObjectReferenced(sha256: String) throws(MediaStoreError) -> Bool
+
+    /// A consistent copy of the whole catalog into a new file, taken while others write.
+    func backup(to path: String) throws(MediaStoreError)
+}
+
+/// What the catalog knows about a source path.
+struct KnownSource: Sendable {
+    var size: Int64
+    var mtime: Double
+    var sha256: String
+    var assetID: AssetID?
+}
+
+/// One file's outcome, ready to be written: a new asset, or bytes the owner already has.
+struct PendingImport: Sendable {
+    enum Content: Sendable {
+        case new(Asset)
+        case duplicate(sha256: String, of: AssetID)
+    }
+    var content: Content
+    var sourcePath: String
+    var sourceSize: Int64
+    var sourceMTime: Double
+}
+
+/// How the catalog recorded a pending import.
+enum Recorded: Sendable, Equatable {
+    case imported(AssetID)
+    case duplicate(of: AssetID)
+}
+
+/// The catalog's record of an original: enough to check it.
+struct AssetRef: Sendable {
+    var id: AssetID
+    var sha256: String
+    var sha1: String
+    var size: Int64
+    var externalPath: String?
+}

@@ -1,0 +1,114 @@
+import MediaCore
+import Foundation
+import GRDB
+
+extension SQLiteCatalog {
+    func add(_ assets: [Asset]) throws(MediaStoreError) {
+        try write("adding \(assets.count) assets") { db in
+            for asset in assets { try AssetRow.insert(asset, db) }
+        }
+    }
+
+    func asset(_ id: AssetID) throws(MediaStoreError) -> Asset? {
+        let row = try read("reading asset \(id)") { db in
+            try Row.fetchOne(db, sql: "SELECT \(AssetRow.columns) FROM assets WHERE id = ?", arguments: [id.description])
+        }
+        return try row.map { (r) throws(MediaStoreError) in try AssetRow.decode(r) }
+    }
+
+    func assets(withIDOrHashPrefix prefix: String, limit: Int) throws(MediaStoreError) -> [Asset] {
+        let rows = try read("looking up \(prefix)") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(AssetRow.columns) FROM assets WHERE id LIKE ? || '%' OR hex(sha256) LIKE upper(?) || '%' LIMIT ?
+                """, arguments: [prefix, prefix, limit])
+        }
+        var out: [Asset] = []
+        for row in rows { out.append(try AssetRow.decode(row)) }
+        return out
+    }
+
+    func assets(after cursor: Int64, limit: Int) throws(MediaStoreError) -> (assets: [Asset], next: Int64) {
+        let rows = try read("listing assets") { db in
+            try Row.fetchAll(db, sql: "SELECT rowid AS r, \(AssetRow.columns) FROM assets WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                             arguments: [cursor, limit])
+        }
+        var out: [Asset] = []
+        out.reserveCapacity(rows.count)
+        for row in rows { out.append(try AssetRow.decode(row)) }
+        return (out, rows.last?["r"] ?? cursor)
+    }
+
+    func assetRefs(after cursor: Int64, limit: Int) throws(MediaStoreError) -> (refs: [AssetRef], next: Int64) {
+        let rows = try read("listing assets to verify") { db in
+            try Row.fetchAll(db, sql: "SELECT rowid AS r, id, sha256, sha1, size, external_path FROM assets WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                             arguments: [cursor, limit])
+        }
+        var refs: [AssetRef] = []
+        for row in rows {
+            let text: String = row["id"]
+            guard let id = AssetID(text) else { throw MediaStoreError(.catalog, "asset id '\(text)' is not a UUID", path: path) }
+            refs.append(AssetRef(id: id, sha256: Hex.text(row["sha256"]), sha1: Hex.text(row["sha1"]), size: row["size"],
+                                 externalPath: row["external_path"]))
+        }
+        return (refs, rows.last?["r"] ?? cursor)
+    }
+
+    func timeline(owner: UserID) throws(MediaStoreError) -> [TimelineBucket] {
+        try read("reading the timeline") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT substr(local_time, 1, 7) AS month, count(*) AS n FROM assets INDEXED BY assets_timeline
+                WHERE owner_id = ? AND trashed_at IS NULL AND visibility = 'timeline' AND local_time IS NOT NULL
+                GROUP BY month ORDER BY month DESC
+                """, arguments: [owner.description]).map { TimelineBucket(month: $0["month"], count: $0["n"]) }
+        }
+    }
+
+    func statistics() throws(MediaStoreError) -> LibraryStatistics {
+        try read("reading statistics") { db in
+            var s = LibraryStatistics()
+            if let row = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes,
+                       sum(kind = 'image') AS images, sum(kind = 'video') AS videos,
+                       sum(external_path IS NOT NULL) AS external, sum(trashed_at IS NOT NULL) AS trashed,
+                       min(local_time) AS first, max(local_time) AS last,
+                       sum(latitude IS NOT NULL) AS located
+                FROM assets
+                """) {
+                s.assets = row["n"]
+                s.bytes = row["bytes"]
+                s.images = row["images"] ?? 0
+                s.videos = row["videos"] ?? 0
+                s.external = row["external"] ?? 0
+                s.trashed = row["trashed"] ?? 0
+                s.withLocation = row["located"] ?? 0
+                s.earliest = row["first"]
+                s.latest = row["last"]
+            }
+            s.objects = try Int.fetchOne(db, sql: "SELECT count(DISTINCT sha256) FROM assets WHERE external_path IS NULL") ?? 0
+            s.users = try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0
+            s.sources = try Int.fetchOne(db, sql: "SELECT count(*) FROM import_sources") ?? 0
+            for row in try Row.fetchAll(db, sql: "SELECT format, count(*) AS n FROM assets GROUP BY format ORDER BY n DESC, format") {
+                s.formats[row["format"]] = row["n"]
+            }
+            return s
+        }
+    }
+
+    func isObjectReferenced(sha256: String) throws(MediaStoreError) -> Bool {
+        try read("looking up object \(sha256)") { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM assets WHERE sha256 = ? AND external_path IS NULL)",
+                              arguments: [Hex.blob(sha256)]) ?? false
+        }
+    }
+
+    func backup(to path: String) throws(MediaStoreError) {
+        do {
+            let copy = try DatabaseQueue(path: path)
+            try pool.backup(to: copy)
+            try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try copy.close()
+        } catch {
+            throw MediaStoreError(.writeFailed, "backing up the catalog failed", path: path, underlying: "\(error)")
+        }
+    }
+}
