@@ -72,9 +72,13 @@ enum JPEGFixture {
         if let offsetText { tiff += entry(0x9011, 2, offsetText.count, offsetText) }
         tiff += le32(0) + data
         let app1 = Array("Exif\0\0".utf8) + tiff
-        let comment = Array(salt.utf8)
         var out: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE1] + [UInt8((app1.count + 2) >> 8), UInt8((app1.count + 2) & 0xFF)] + app1
-        out += [0xFF, 0xFE, UInt8((comment.count + 2) >> 8), UInt8((comment.count + 2) & 0xFF)] + comment
+        var comment = Array(salt.utf8)[...]
+        repeat {  // COM segments of at most 60,000 bytes
+            let part = comment.prefix(60_000)
+            comment = comment.dropFirst(part.count)
+            out += [0xFF, 0xFE, UInt8((part.count + 2) >> 8), UInt8((part.count + 2) & 0xFF)] + part
+        } while !comment.isEmpty
         out += [0xFF, 0xC0, 0, 11, 8, UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF), 1, 1, 0x11, 0]
         out += [0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0x3F, 0, 0x00, 0xFF, 0xD9]
         return out
