@@ -131,6 +131,7 @@ import MediaStore
                 #expect(left.isEmpty, "round \(round): every moved file was taken in: \(left.prefix(3))")
             }
         }
+        print("kill -9 during import: \(killedMidway) of \(rounds) rounds killed mid-import; every round clean afterwards")
         #expect(killedMidway >= rounds / 2, "most rounds were interrupted mid-import (\(killedMidway) of \(rounds))")
     }
 }
