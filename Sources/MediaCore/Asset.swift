@@ -1,58 +1,22 @@
 public import Foundation
 
-/// The stable identity of an asset in a library.
-public struct AssetID: Sendable, Hashable, Codable, CustomStringConvertible {
+/// An identifier wrapping a UUID, written as lower-case UUID text (as Immich prints ids).
+/// ``AssetID`` and ``UserID`` are the two; the shared behaviour lives in this protocol's extension.
+public protocol UUIDIdentifier: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The underlying UUID.
-    public let rawValue: UUID
-
+    var rawValue: UUID { get }
     /// Wraps an existing UUID.
-    public init(_ rawValue: UUID) { self.rawValue = rawValue }
-
-    /// A new random identifier.
-    public init() { self.rawValue = UUID() }
-
-    /// Parses the canonical UUID text form.
-    /// - Returns: `nil` if `string` is not a UUID.
-    public init?(_ string: String) {
-        guard let uuid = UUID(uuidString: string) else { return nil }
-        self.rawValue = uuid
-    }
-
-    /// Lower-case UUID text, as Immich prints ids.
-    public var description: String { rawValue.uuidString.lowercased() }
-
-    /// Encodes as the UUID string.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
-
-    /// Decodes from a UUID string.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        let s = try c.decode(String.self)
-        guard let id = AssetID(s) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a UUID: \(s)")
-        }
-        self = id
-    }
+    init(_ rawValue: UUID)
 }
 
-/// The identity of a user of a library; every asset has an owner.
-public struct UserID: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// The underlying UUID.
-    public let rawValue: UUID
-
-    /// Wraps an existing UUID.
-    public init(_ rawValue: UUID) { self.rawValue = rawValue }
-
+extension UUIDIdentifier {
     /// A new random identifier.
-    public init() { self.rawValue = UUID() }
+    public init() { self.init(UUID()) }
 
     /// Parses the canonical UUID text form; `nil` if `string` is not a UUID.
     public init?(_ string: String) {
         guard let uuid = UUID(uuidString: string) else { return nil }
-        self.rawValue = uuid
+        self.init(uuid)
     }
 
     /// Lower-case UUID text.
@@ -68,11 +32,29 @@ public struct UserID: Sendable, Hashable, Codable, CustomStringConvertible {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         let s = try c.decode(String.self)
-        guard let id = UserID(s) else {
+        guard let uuid = UUID(uuidString: s) else {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a UUID: \(s)")
         }
-        self = id
+        self.init(uuid)
     }
+}
+
+/// The stable identity of an asset in a library.
+public struct AssetID: UUIDIdentifier {
+    /// The underlying UUID.
+    public let rawValue: UUID
+
+    /// Wraps an existing UUID.
+    public init(_ rawValue: UUID) { self.rawValue = rawValue }
+}
+
+/// The identity of a user of a library; every asset has an owner.
+public struct UserID: UUIDIdentifier {
+    /// The underlying UUID.
+    public let rawValue: UUID
+
+    /// Wraps an existing UUID.
+    public init(_ rawValue: UUID) { self.rawValue = rawValue }
 }
 
 /// Where an asset's original bytes live.

@@ -96,14 +96,5 @@ public struct ContentHasher: Sendable {
         ContentHash(uncheckedSHA256: Self.hex(sha256.finalize()), sha1: Self.hex(sha1.finalize()))
     }
 
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    private static func hex(_ digest: some Sequence<UInt8>) -> String { HexCoding.encode(digest) }
 }

@@ -96,29 +96,7 @@ enum AssetRow {
 
 /// Lower-case hex text ↔ BLOB for hashes.
 enum Hex {
-    static func blob(_ hex: String) -> Data {
-        var out = Data(capacity: hex.utf8.count / 2)
-        var high: UInt8?
-        for c in hex.utf8 {
-            let v: UInt8
-            switch c {
-            case 0x30...0x39: v = c - 0x30
-            case 0x61...0x66: v = c - 0x61 + 10
-            case 0x41...0x46: v = c - 0x41 + 10
-            default: continue
-            }
-            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
-        }
-        return out
-    }
+    static func blob(_ hex: String) -> Data { Data(HexCoding.decode(hex.utf8)) }
 
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func text(_ data: Data?) -> String {
-        guard let data else { return "" }
-        var out: [UInt8] = []
-        out.reserveCapacity(data.count * 2)
-        for b in data { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func text(_ data: Data?) -> String { data.map { HexCoding.encode($0) } ?? "" }
 }

@@ -71,18 +71,7 @@ enum PNGParser {
             lines += 1
             if lines == 3 { start = i + 1; break }
         }
-        var bytes: [UInt8] = []
-        var high: UInt8?
-        for c in text[start...] {
-            let v: UInt8
-            switch c {
-            case 0x30...0x39: v = c - 0x30
-            case 0x61...0x66: v = c - 0x61 + 10
-            case 0x41...0x46: v = c - 0x41 + 10
-            default: continue
-            }
-            if let h = high { bytes.append(h << 4 | v); high = nil } else { high = v }
-        }
+        var bytes = HexCoding.decode(text[start...])
         if bytes.starts(with: Array("Exif\0\0".utf8)) { bytes.removeFirst(6) }
         return bytes.count > 8 ? bytes : nil
     }
