@@ -46,7 +46,7 @@ public final class FileSystemBlobStore: BlobStore {
 
     public func stage(from path: String, mode: StageMode) throws(MediaStoreError) -> StagedObject {
         let staging = stagingPath + "/\(getpid())-\(UInt64.random(in: 0...UInt64.max)).part"
-        if mode == .linkOrCopy, link(path, staging) == 0 {
+        if mode == .linkOrCopy, linkat(AT_FDCWD, path, AT_FDCWD, staging, AT_SYMLINK_FOLLOW) == 0 {
             do throws(MediaStoreError) {
                 let (hash, size) = try Posix.hashFile(staging, reportAs: path)
                 return StagedObject(hash: hash, size: size, stagingPath: staging)

@@ -95,6 +95,22 @@ import GRDB
         #expect(try await library.verify(deep: true).isClean)
     }
 
+    @Test func movingASymlinkStoresTheFileNotTheLink() async throws {
+        let dir = try TemporaryFolder()
+        let target = try dir.write("elsewhere/real.jpg", JPEGFixture.make(salt: "real"))
+        try FileManager.default.createDirectory(atPath: dir.sub("photos"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.sub("photos/link.jpg"), withDestinationPath: target)
+        let library = try Library(at: dir.sub("library"))
+        var options = ImportOptions()
+        options.mode = .move
+        let summary = await library.import([dir.sub("photos")], options: options)
+        #expect(summary.imported == 1)
+        let object = try #require(Array(library.blobs.allObjects()).first.flatMap { library.blobs.localPath(of: $0) })
+        let attributes = try FileManager.default.attributesOfItem(atPath: object)
+        #expect(attributes[.type] as? FileAttributeType == .typeRegular, "the object is the file, not a link")
+        #expect(try await library.verify(deep: true).isClean)
+    }
+
     @Test func inPlaceReferencesTheOriginalAndVerifyNoticesChanges() async throws {
         let dir = try TemporaryFolder()
         let (paths, _) = try Self.photos(dir)
