@@ -65,7 +65,7 @@ public final class FileSystemBlobStore: BlobStore {
         guard output >= 0 else { throw Posix.error(errno, "cannot create a staging file", path: staging) }
         var hasher = ContentHasher()
         var size: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        var buffer = Posix.buffer(for: input)
         do throws(MediaStoreError) {
             while true {
                 let n = try Posix.read(input, into: &buffer, path: path)

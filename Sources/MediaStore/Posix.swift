@@ -22,6 +22,13 @@ enum Posix {
         return MediaStoreError(code, message, path: path, underlying: errnoText(err))
     }
 
+    /// A read buffer for a file: one chunk, or less for a small file (no 1 MiB per small file).
+    static func buffer(for fd: Int32) -> [UInt8] {
+        var st = stat()
+        let size = fstat(fd, &st) == 0 ? Int(st.st_size) : FileSystemBlobStore.chunkSize
+        return [UInt8](repeating: 0, count: min(FileSystemBlobStore.chunkSize, max(4096, size + 1)))
+    }
+
     static func openForReading(_ path: String) throws(MediaStoreError) -> Int32 {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw error(errno, "cannot open the file", path: path, reading: true) }
@@ -71,7 +78,7 @@ enum Posix {
         defer { close(fd) }
         var hasher = ContentHasher()
         var size: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: FileSystemBlobStore.chunkSize)
+        var buffer = buffer(for: fd)
         while true {
             let n = try read(fd, into: &buffer, path: name ?? path)
             if n == 0 { break }
@@ -137,7 +144,7 @@ enum Posix {
         let temporary = target + ".part-\(getpid())"
         let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw error(errno, "cannot create the file", path: target) }
-        var buffer = [UInt8](repeating: 0, count: FileSystemBlobStore.chunkSize)
+        var buffer = buffer(for: input)
         do throws(MediaStoreError) {
             while true {
                 let n = try read(input, into: &buffer, path: source)
