@@ -12,16 +12,9 @@ enum AssetRow {
         trashed_at, thumbhash, metadata_notes, created_at, updated_at
         """
 
-    /// Field sources and warnings, kept as JSON beside the columns.
-    struct Notes: Codable {
-        var sources: [MetadataField: String]
-        var warnings: [String]
-    }
-
     static func insert(_ a: Asset, _ db: Database) throws {
         let m = a.metadata
-        let notes = Notes(sources: m.sources, warnings: m.warnings)
-        let notesJSON = (try? JSONEncoder().encode(notes)).map { String(decoding: $0, as: UTF8.self) }
+        let notesJSON = m.warnings.isEmpty ? nil : (try? JSONEncoder().encode(m.warnings)).map { String(decoding: $0, as: UTF8.self) }
         var externalPath: String?
         if case .external(let path) = a.storage { externalPath = path }
         let capture = m.capturedAt
@@ -59,8 +52,9 @@ enum AssetRow {
         m.rotation = row["rotation"]
         if let localText: String = row["local_time"], let local = LocalDateTime(parsing: localText) {
             let offset: Int? = row["utc_offset"]
-            m.capturedAt = CaptureDate(local: local, offsetSeconds: offset,
-                                       source: row["captured_at_source"] ?? "unknown")
+            let source: String = row["captured_at_source"] ?? "unknown"
+            m.capturedAt = CaptureDate(local: local, offsetSeconds: offset, source: source)
+            m.sources[.capturedAt] = source
         }
         m.make = row["make"]
         m.model = row["model"]
@@ -75,9 +69,8 @@ enum AssetRow {
         m.duration = row["duration"]
         m.rating = row["rating"]
         m.caption = row["description"]
-        if let json: String = row["metadata_notes"], let notes = try? JSONDecoder().decode(Notes.self, from: Data(json.utf8)) {
-            m.sources = notes.sources
-            m.warnings = notes.warnings
+        if let json: String = row["metadata_notes"], let warnings = try? JSONDecoder().decode([String].self, from: Data(json.utf8)) {
+            m.warnings = warnings
         }
         let external: String? = row["external_path"]
         var asset = Asset(id: id, ownerID: owner, hash: hash, size: row["size"], originalFilename: row["original_filename"],

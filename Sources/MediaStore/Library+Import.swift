@@ -249,52 +249,62 @@ final class ImportRun: Sendable {
 
     /// Commits the pending batch when it is full, old enough, or `force`d.
     func commitPending(force: Bool) {
-        commitLock.withLock { _ in
-            let batch: [PendingImport] = state.withLock { s in
-                guard !s.pending.isEmpty else { return [] }
-                let due = force || s.pending.count >= options.batchSize
-                    || Date().timeIntervalSince(s.lastCommit) >= options.maxBatchDelay
-                guard due else { return [] }
-                defer { s.pending.removeAll(keepingCapacity: true); s.lastCommit = Date() }
-                return s.pending
+        // A worker that finds another committing goes back to work; the batch waits for the next.
+        // Past four batches waiting, workers wait too, so memory stays bounded.
+        let backlog = state.withLock { $0.pending.count >= 4 * options.batchSize }
+        if force || backlog {
+            commitLock.withLock { _ in commitDueBatch(force: force) }
+        } else {
+            _ = commitLock.withLockIfAvailable { _ in commitDueBatch(force: false) }
+        }
+    }
+
+    /// Takes the pending batch when it is due and records it; the caller holds `commitLock`.
+    private func commitDueBatch(force: Bool) {
+        let batch: [PendingImport] = state.withLock { s in
+            guard !s.pending.isEmpty else { return [] }
+            let due = force || s.pending.count >= options.batchSize
+                || Date().timeIntervalSince(s.lastCommit) >= options.maxBatchDelay
+            guard due else { return [] }
+            defer { s.pending.removeAll(keepingCapacity: true); s.lastCommit = Date() }
+            return s.pending
+        }
+        guard !batch.isEmpty else { return }
+        do throws(MediaStoreError) {
+            // Objects first, durable, then the rows that point at them.
+            try library.blobs.flush()
+            let recorded = try library.catalog.record(batch)
+            var out: [ImportEvent] = []
+            for (item, result) in zip(batch, recorded) {
+                if options.mode == .move { unlink(item.sourcePath) }
+                switch result {
+                case .imported(let id): out.append(.imported(path: item.sourcePath, asset: id))
+                case .duplicate(of: let id): out.append(.duplicate(path: item.sourcePath, of: id))
+                }
             }
-            guard !batch.isEmpty else { return }
-            do throws(MediaStoreError) {
-                // Objects first, durable, then the rows that point at them.
-                try library.blobs.flush()
-                let recorded = try library.catalog.record(batch)
-                var out: [ImportEvent] = []
+            state.withLock { s in
                 for (item, result) in zip(batch, recorded) {
-                    if options.mode == .move { unlink(item.sourcePath) }
+                    s.processed += 1
                     switch result {
-                    case .imported(let id): out.append(.imported(path: item.sourcePath, asset: id))
-                    case .duplicate(of: let id): out.append(.duplicate(path: item.sourcePath, of: id))
+                    case .imported:
+                        s.summary.imported += 1
+                        s.summary.bytesImported += item.sourceSize
+                    case .duplicate:
+                        s.summary.duplicates += 1
                     }
                 }
-                state.withLock { s in
-                    for (item, result) in zip(batch, recorded) {
-                        s.processed += 1
-                        switch result {
-                        case .imported:
-                            s.summary.imported += 1
-                            s.summary.bytesImported += item.sourceSize
-                        case .duplicate:
-                            s.summary.duplicates += 1
-                        }
-                    }
-                }
-                if let events { out.forEach(events) }
-            } catch {
-                // The batch's objects stay (an import run again adopts them); its files count as failed.
-                let failures = batch.map { ImportFailure(path: $0.sourcePath, error: error) }
-                state.withLock { s in
-                    s.processed += batch.count
-                    s.summary.failed += batch.count
-                    s.summary.failures.append(contentsOf: failures.prefix(max(0, 10_000 - s.summary.failures.count)))
-                    if s.stopped == nil { s.stopped = "recording in the catalog failed: \(error)" }
-                }
-                if let events { failures.forEach { events(.failed($0)) } }
             }
+            if let events { out.forEach(events) }
+        } catch {
+            // The batch's objects stay (an import run again adopts them); its files count as failed.
+            let failures = batch.map { ImportFailure(path: $0.sourcePath, error: error) }
+            state.withLock { s in
+                s.processed += batch.count
+                s.summary.failed += batch.count
+                s.summary.failures.append(contentsOf: failures.prefix(max(0, 10_000 - s.summary.failures.count)))
+                if s.stopped == nil { s.stopped = "recording in the catalog failed: \(error)" }
+            }
+            if let events { failures.forEach { events(.failed($0)) } }
         }
     }
 

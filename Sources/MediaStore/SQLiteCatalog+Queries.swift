@@ -55,11 +55,8 @@ extension SQLiteCatalog {
 
     func timeline(owner: UserID) throws(MediaStoreError) -> [TimelineBucket] {
         try read("reading the timeline") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT substr(local_time, 1, 7) AS month, count(*) AS n FROM assets INDEXED BY assets_timeline
-                WHERE owner_id = ? AND trashed_at IS NULL AND visibility = 'timeline' AND local_time IS NOT NULL
-                GROUP BY month ORDER BY month DESC
-                """, arguments: [owner.description]).map { TimelineBucket(month: $0["month"], count: $0["n"]) }
+            try Row.fetchAll(db, sql: "SELECT month, count FROM timeline_months WHERE owner_id = ? ORDER BY month DESC",
+                             arguments: [owner.description]).map { TimelineBucket(month: $0["month"], count: $0["count"]) }
         }
     }
 

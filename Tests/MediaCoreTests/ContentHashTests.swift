@@ -43,3 +43,17 @@ import Testing
         #expect(ContentHash(sha256: String(repeating: "A", count: 64), sha1: String(repeating: "b", count: 40)) == nil)
     }
 }
+
+@Suite struct IdentifierTests {
+    @Test func newIdentifiersAreTimeOrderedVersion7() {
+        let early = AssetID.timeOrderedUUID(now: Date(timeIntervalSince1970: 1_700_000_000))
+        let late = AssetID.timeOrderedUUID(now: Date(timeIntervalSince1970: 1_700_000_001))
+        #expect(early.uuidString.lowercased() < late.uuidString.lowercased())
+        let text = AssetID().description
+        #expect(text.count == 36 && Array(text)[14] == "7", "version 7: \(text)")
+        #expect("89ab".contains(Array(text)[19]), "RFC 9562 variant: \(text)")
+        #expect(AssetID(text)?.description == text)
+        #expect(Set((0..<1000).map { _ in AssetID() }).count == 1000)
+        #expect(UserID("not a uuid") == nil)
+    }
+}

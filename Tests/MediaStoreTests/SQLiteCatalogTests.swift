@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import Testing
+@testable import MediaStore
+
+@Suite struct SQLiteCatalogTests {
+    static func asset(_ owner: UserID, _ local: String?, salt: Int) -> Asset {
+        var m = MediaMetadata(format: .jpeg)
+        if let local, let time = LocalDateTime(parsing: local) {
+            m.capturedAt = CaptureDate(local: time, offsetSeconds: salt % 2 == 0 ? 3600 : nil, source: "EXIF:DateTimeOriginal")
+        }
+        return Asset(id: AssetID(), ownerID: owner, hash: ContentHash.of(Array("asset \(salt)".utf8)), size: 10,
+                     originalFilename: "\(salt).jpg", metadata: m, storage: .external(path: "/nowhere/\(salt).jpg"))
+    }
+
+    /// The month counts kept by triggers always equal a count over the assets.
+    @Test func timelineCountsFollowInsertsUpdatesAndDeletes() throws {
+        let dir = try TemporaryFolder()
+        let library = try Library(at: dir.sub("library"))
+        let owner = library.defaultOwner
+        let months = ["2019-07-01T10:00:00", "2019-07-31T23:59:59.500", "2021-04-11T15:47:53", "2021-05-01T00:00:00", nil]
+        let assets = (0..<50).map { Self.asset(owner, months[$0 % months.count], salt: $0) }
+        try library.addAssets(assets)
+        let pool = try #require(library.catalog as? SQLiteCatalog).pool
+
+        func expected() throws -> [TimelineBucket] {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT substr(local_time, 1, 7) AS m, count(*) AS n FROM assets
+                    WHERE owner_id = ? AND trashed_at IS NULL AND visibility = 'timeline' AND local_time IS NOT NULL
+                    GROUP BY m ORDER BY m DESC
+                    """, arguments: [owner.description]).map { TimelineBucket(month: $0["m"], count: $0["n"]) }
+            }
+        }
+        #expect(try library.timeline() == [TimelineBucket(month: "2021-05", count: 10), TimelineBucket(month: "2021-04", count: 10),
+                                           TimelineBucket(month: "2019-07", count: 20)])
+        #expect(try library.timeline() == expected())
+        try pool.write { db in
+            try db.execute(sql: "UPDATE assets SET trashed_at = 1 WHERE original_filename IN ('0.jpg', '1.jpg')")
+            try db.execute(sql: "UPDATE assets SET visibility = 'archive' WHERE original_filename = '2.jpg'")
+            try db.execute(sql: "UPDATE assets SET local_time = '2020-01-01T00:00:00' WHERE original_filename IN ('3.jpg', '4.jpg')")
+            try db.execute(sql: "DELETE FROM assets WHERE original_filename IN ('5.jpg', '8.jpg')")
+            try db.execute(sql: "UPDATE assets SET trashed_at = NULL WHERE original_filename = '1.jpg'")
+            // Every 2021-05 asset leaves the timeline: the month disappears.
+            try db.execute(sql: "UPDATE assets SET visibility = 'hidden' WHERE local_time LIKE '2021-05%'")
+        }
+        #expect(try library.timeline() == expected())
+        #expect(try library.timeline().contains { $0.month == "2020-01" && $0.count == 2 })
+        #expect(try !library.timeline().contains { $0.month == "2021-05" })
+    }
+
+    @Test func assetsRoundTripThroughTheCatalog() throws {
+        let dir = try TemporaryFolder()
+        let library = try Library(at: dir.sub("library"))
+        var a = Self.asset(library.defaultOwner, "2021-04-11T15:47:53.054", salt: 2)
+        a.metadata.make = "Apple"
+        a.metadata.location = GPSLocation(latitude: -39.06, longitude: -94.28, altitude: -260.5)
+        a.metadata.warnings = ["a broken maker note"]
+        a.metadata.orientation = 6
+        a.metadata.pixelWidth = 4032
+        a.metadata.pixelHeight = 3024
+        a.fileModifiedAt = Date(timeIntervalSince1970: 1_600_000_000.25)
+        a.metadata.sources = [.capturedAt: "EXIF:DateTimeOriginal"]
+        a.createdAt = Date(timeIntervalSince1970: 1_700_000_000.5)  // times are kept as seconds since 1970
+        a.updatedAt = a.createdAt
+        try library.addAssets([a])
+        let back = try #require(try library.asset(a.id))
+        #expect(back == a)
+        #expect(back.metadata.width == 3024)
+        // The same bytes twice for one owner break the catalog's rule; nothing is written.
+        #expect(throws: MediaStoreError.self) { try library.addAssets([Self.asset(library.defaultOwner, nil, salt: 9), Self.asset(library.defaultOwner, nil, salt: 2)]) }
+        #expect(try library.statistics().assets == 1)
+    }
+}
