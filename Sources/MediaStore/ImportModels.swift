@@ -48,6 +48,8 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     public var failed = 0
     /// Bytes of the new assets' originals.
     public var bytesImported: Int64 = 0
+    /// Bytes read and hashed (0 on a rescan that finds nothing new).
+    public var bytesHashed: Int64 = 0
     /// Wall-clock seconds.
     public var seconds: Double = 0
     /// The failures, with their paths and reasons (the first 10,000).

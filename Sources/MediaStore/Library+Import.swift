@@ -240,6 +240,7 @@ final class ImportRun: Sendable {
             case .pending(let item, let bytes):
                 s.pending.append(item)
                 s.bytesRead += bytes
+                s.summary.bytesHashed += bytes
             }
         }
         if let event { events?(event) }

@@ -115,7 +115,7 @@ final class SQLiteCatalog: Catalog {
                     recorded = .duplicate(of: existing)
                 case .new(let a):
                     sha256 = a.hash.sha256
-                    if let existing = try String.fetchOne(db, sql: "SELECT id FROM assets WHERE owner_id = ? AND sha256 = ?",
+                    if let existing = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM assets WHERE owner_id = ? AND sha256 = ?"),
                                                           arguments: [a.ownerID.description, Hex.blob(sha256)]).flatMap(AssetID.init) {
                         recorded = .duplicate(of: existing)
                     } else {
@@ -129,13 +129,13 @@ final class SQLiteCatalog: Catalog {
                 case .imported(let id): assetID = id; status = "imported"
                 case .duplicate(of: let id): assetID = id; status = "duplicate"
                 }
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO import_sources (path, size, mtime, sha256, asset_id, status, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, sha256 = excluded.sha256,
                         asset_id = excluded.asset_id, status = excluded.status, imported_at = excluded.imported_at
-                    """, arguments: [item.sourcePath, item.sourceSize, item.sourceMTime, Hex.blob(sha256),
-                                     assetID.description, status, now])
+                    """).execute(arguments: [item.sourcePath, item.sourceSize, item.sourceMTime, Hex.blob(sha256),
+                                            assetID.description, status, now])
                 out.append(recorded)
             }
             return out

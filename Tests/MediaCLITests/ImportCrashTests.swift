@@ -92,26 +92,32 @@ import MediaStore
         var generator = SystemRandomNumberGenerator()
         let rounds = Int(ProcessInfo.processInfo.environment["MEDIAKIT_KILL_ROUNDS"] ?? "") ?? 20
         var killedMidway = 0
+        // How long a whole import takes here, so the kills land anywhere inside one.
+        let clock = Date()
+        _ = try Self.run(["import", "--library", dir + "/timing", dir + "/photos"])
+        let full = max(0.05, Date().timeIntervalSince(clock))
         for round in 0..<rounds {
-            let library = dir + "/lib\(round % 2)"
+            // Each round starts a new library, so the kill lands in real work, not in a rescan.
             let mode = ["--copy", "--move", "--in-place"][round % 3]
-            let source = dir + "/photos"
+            let lib = dir + "/lib\(round)"
+            var target = dir + "/photos"
             if mode == "--move" {
-                // Move takes the files away: work on a copy, and keep the names to check.
-                try? FileManager.default.removeItem(atPath: dir + "/moving")
-                try FileManager.default.copyItem(atPath: source, toPath: dir + "/moving")
+                // Move takes the files away: work on a copy.
+                target = dir + "/moving\(round)"
+                try FileManager.default.copyItem(atPath: dir + "/photos", toPath: target)
             }
-            let target = mode == "--move" ? dir + "/moving" : source
-            let lib = library + (mode == "--move" ? "-move" : mode == "--in-place" ? "-inplace" : "")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.media)
-            process.arguments = ["import", "--library", lib, target, mode]
-            process.standardError = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32.random(in: 5_000...250_000, using: &generator))
-            if process.isRunning { kill(process.processIdentifier, SIGKILL); killedMidway += 1 }
-            process.waitUntilExit()
+            // Every fourth round is killed twice before it may finish.
+            for _ in 0..<(round % 4 == 3 ? 2 : 1) {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: Self.media)
+                process.arguments = ["import", "--library", lib, target, mode]
+                process.standardError = FileHandle.nullDevice
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                usleep(UInt32(Double.random(in: 0.02...0.6, using: &generator) * full * 1_000_000))
+                if process.isRunning { kill(process.processIdentifier, SIGKILL); killedMidway += 1 }
+                process.waitUntilExit()
+            }
 
             // Run it again to the end.
             let again = try Self.run(["import", "--library", lib, target, mode, "--json"])
@@ -130,8 +136,14 @@ import MediaStore
                 let left = FileWalker.files(under: [target]).map { $0 }
                 #expect(left.isEmpty, "round \(round): every moved file was taken in: \(left.prefix(3))")
             }
+            for path in [lib, target] where path != dir + "/photos" {
+                if let walker = FileManager.default.enumerator(atPath: path) {
+                    for case let name as String in walker { chmod(path + "/" + name, 0o755) }
+                }
+                try? FileManager.default.removeItem(atPath: path)
+            }
         }
-        print("kill -9 during import: \(killedMidway) of \(rounds) rounds killed mid-import; every round clean afterwards")
+        print("kill -9 during import: \(killedMidway) kills landed mid-import over \(rounds) rounds; every round clean afterwards")
         #expect(killedMidway >= rounds / 2, "most rounds were interrupted mid-import (\(killedMidway) of \(rounds))")
     }
 }
