@@ -92,10 +92,6 @@ import MediaStore
         var generator = SystemRandomNumberGenerator()
         let rounds = Int(ProcessInfo.processInfo.environment["MEDIAKIT_KILL_ROUNDS"] ?? "") ?? 20
         var killedMidway = 0
-        // How long a whole import takes here, so the kills land anywhere inside one.
-        let clock = Date()
-        _ = try Self.run(["import", "--library", dir + "/timing", dir + "/photos"])
-        let full = max(0.05, Date().timeIntervalSince(clock))
         for round in 0..<rounds {
             // Each round starts a new library, so the kill lands in real work, not in a rescan.
             let mode = ["--copy", "--move", "--in-place"][round % 3]
@@ -114,7 +110,19 @@ import MediaStore
                 process.standardError = FileHandle.nullDevice
                 process.standardOutput = FileHandle.nullDevice
                 try process.run()
-                usleep(UInt32(Double.random(in: 0.02...0.6, using: &generator) * full * 1_000_000))
+                // Kill once the catalog has recorded a random number of files (0: right away,
+                // before anything is recorded), watching it from outside as another reader.
+                let recordedBeforeKill = Int.random(in: 0..<count, using: &generator)
+                if recordedBeforeKill == 0 { usleep(UInt32.random(in: 0...30_000, using: &generator)) }
+                var watcher: Library?
+                while process.isRunning, recordedBeforeKill > 0 {
+                    if watcher == nil, FileManager.default.fileExists(atPath: lib + "/library.sqlite") {
+                        usleep(20_000)
+                        watcher = try? Library(at: lib)
+                    }
+                    if let sources = try? watcher?.statistics().sources, sources >= recordedBeforeKill { break }
+                    usleep(1_000)
+                }
                 if process.isRunning { kill(process.processIdentifier, SIGKILL); killedMidway += 1 }
                 process.waitUntilExit()
             }
