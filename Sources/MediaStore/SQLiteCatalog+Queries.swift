@@ -11,25 +11,61 @@ extension SQLiteCatalog {
 
     func asset(_ id: AssetID) throws(MediaStoreError) -> Asset? {
         let row = try read("reading asset \(id)") { db in
-            try Row.fetchOne(db, sql: "SELECT \(AssetRow.columns) FROM assets WHERE id = ?", arguments: [id.description])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(AssetRow.columns) FROM assets WHERE id = ?"), arguments: [id.description])
         }
         return try row.map { (r) throws(MediaStoreError) in try AssetRow.decode(r) }
     }
 
+    /// Assets whose id or SHA-256 starts with `prefix` (lower-case hex, dashes allowed in ids),
+    /// as index range scans: `id` in [prefix, prefix + 1), `sha256` in [bytes, bytes + 1).
     func assets(withIDOrHashPrefix prefix: String, limit: Int) throws(MediaStoreError) -> [Asset] {
         let rows = try read("looking up \(prefix)") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(AssetRow.columns) FROM assets WHERE id LIKE ? || '%' OR hex(sha256) LIKE upper(?) || '%' LIMIT ?
-                """, arguments: [prefix, prefix, limit])
+            var rows = try Row.fetchAll(db, sql: "SELECT \(AssetRow.columns) FROM assets WHERE id >= ? AND id < ? LIMIT ?",
+                                        arguments: [prefix, Self.successor(of: prefix), limit])
+            let hex = prefix.filter { $0 != "-" }
+            if rows.count < limit, hex.count == prefix.count {
+                let bytes = HexCoding.decode(hex.utf8)
+                let low = Data(bytes)
+                // An odd digit count: the last nibble is a range of its own.
+                let (start, end): (Data, Data?) = hex.count % 2 == 0
+                    ? (low, Self.successor(of: bytes).map { Data($0) })
+                    : (Data(HexCoding.decode((hex + "0").utf8)), Self.successor(of: HexCoding.decode((hex + "f").utf8)).map { Data($0) })
+                var sql = "SELECT \(AssetRow.columns) FROM assets WHERE sha256 >= ?"
+                var arguments: [any DatabaseValueConvertible] = [start]
+                if let end { sql += " AND sha256 < ?"; arguments.append(end) }
+                rows += try Row.fetchAll(db, sql: sql + " LIMIT ?", arguments: StatementArguments(arguments + [limit]))
+            }
+            return rows
         }
         var out: [Asset] = []
-        for row in rows { out.append(try AssetRow.decode(row)) }
-        return out
+        var seen = Set<AssetID>()
+        for row in rows {
+            let asset = try AssetRow.decode(row)
+            if seen.insert(asset.id).inserted { out.append(asset) }
+        }
+        return Array(out.prefix(limit))
+    }
+
+    /// The smallest string greater than every string starting with `prefix` (ASCII).
+    static func successor(of prefix: String) -> String {
+        var bytes = Array(prefix.utf8)
+        guard let last = bytes.popLast() else { return "\u{7F}" }
+        bytes.append(last + 1)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The smallest byte string greater than every one starting with `bytes`; `nil` when all are 0xFF.
+    static func successor(of bytes: [UInt8]) -> [UInt8]? {
+        var b = bytes
+        while let last = b.popLast() {
+            if last < 0xFF { b.append(last + 1); return b }
+        }
+        return nil
     }
 
     func assets(after cursor: Int64, limit: Int) throws(MediaStoreError) -> (assets: [Asset], next: Int64) {
         let rows = try read("listing assets") { db in
-            try Row.fetchAll(db, sql: "SELECT rowid AS r, \(AssetRow.columns) FROM assets WHERE rowid > ? ORDER BY rowid LIMIT ?",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT rowid AS r, \(AssetRow.columns) FROM assets WHERE rowid > ? ORDER BY rowid LIMIT ?"),
                              arguments: [cursor, limit])
         }
         var out: [Asset] = []

@@ -71,4 +71,25 @@ import Testing
         #expect(throws: MediaStoreError.self) { try library.addAssets([Self.asset(library.defaultOwner, nil, salt: 9), Self.asset(library.defaultOwner, nil, salt: 2)]) }
         #expect(try library.statistics().assets == 1)
     }
+
+    @Test func findsAssetsByUniquePrefixesOfIdOrHash() throws {
+        let dir = try TemporaryFolder()
+        let library = try Library(at: dir.sub("library"))
+        let assets = (0..<200).map { Self.asset(library.defaultOwner, nil, salt: $0) }
+        try library.addAssets(assets)
+        for a in assets.prefix(20) {
+            #expect(try library.asset(matching: String(a.hash.sha256.prefix(12)))?.id == a.id)
+            #expect(try library.asset(matching: String(a.hash.sha256.prefix(13)))?.id == a.id, "odd number of digits")
+            #expect(try library.asset(matching: a.id.description)?.id == a.id)
+        }
+        // Ids made in the same millisecond share their first 12 digits: such a prefix is ambiguous.
+        let shared = String(assets[0].id.description.prefix(8))
+        if assets.filter({ $0.id.description.hasPrefix(shared) }).count > 1 {
+            #expect(try library.asset(matching: shared) == nil)
+        }
+        let unique = assets[5].id.description
+        #expect(try library.asset(matching: String(unique.prefix(36))) != nil)
+        #expect(try library.asset(matching: "abc") == nil, "too short")
+        #expect(try library.asset(matching: "zzzzzzzz") == nil, "not hex")
+    }
 }
