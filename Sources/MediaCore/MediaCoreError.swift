@@ -19,6 +19,9 @@ public struct MediaCoreError: Error, Sendable, Hashable, CustomStringConvertible
         case corrupt
         /// The path names a directory or another non-regular file.
         case notAFile
+        /// The pixels could not be decoded (a damaged image, or a format the image library
+        /// cannot render, such as a camera raw without a preview).
+        case undecodable
     }
 
     /// The kind of failure.

@@ -66,7 +66,7 @@ public struct MediaStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .notFound: code = .notFound
         case .unreadable, .notAFile: code = .unreadable
         case .unsupportedFormat: code = .unsupportedFormat
-        case .truncated, .corrupt: code = .corrupt
+        case .truncated, .corrupt, .undecodable: code = .corrupt
         }
         self.init(code, error.message, path: error.path, underlying: error.underlying)
     }

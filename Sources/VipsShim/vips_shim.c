@@ -17,6 +17,16 @@ static struct {
     int (*image_get_width)(const VipsImage *);
     int (*image_get_height)(const VipsImage *);
     int (*image_get_bands)(const VipsImage *);
+    int (*jpegload)(const char *, VipsImage **, ...);
+    VipsImage *(*image_copy_memory)(VipsImage *);
+    int (*colourspace)(VipsImage *, VipsImage **, int, ...);
+    int (*cast)(VipsImage *, VipsImage **, int, ...);
+    int (*bandjoin_const1)(VipsImage *, VipsImage **, double, ...);
+    int (*extract_band)(VipsImage *, VipsImage **, int, ...);
+    void *(*image_write_to_memory)(VipsImage *, size_t *);
+    unsigned long (*image_get_typeof)(const VipsImage *, const char *);
+    int (*icc_transform)(VipsImage *, VipsImage **, const char *, ...);
+    void *(*object_ref)(void *);
     const char *(*error_buffer)(void);
     void (*error_clear)(void);
     void (*object_unref)(void *);
@@ -56,6 +66,16 @@ static void vshim_load(void) {
     RESOLVE(image_get_width, "vips_image_get_width");
     RESOLVE(image_get_height, "vips_image_get_height");
     RESOLVE(image_get_bands, "vips_image_get_bands");
+    RESOLVE(jpegload, "vips_jpegload");
+    RESOLVE(image_copy_memory, "vips_image_copy_memory");
+    RESOLVE(colourspace, "vips_colourspace");
+    RESOLVE(cast, "vips_cast");
+    RESOLVE(bandjoin_const1, "vips_bandjoin_const1");
+    RESOLVE(extract_band, "vips_extract_band");
+    RESOLVE(image_write_to_memory, "vips_image_write_to_memory");
+    RESOLVE(image_get_typeof, "vips_image_get_typeof");
+    RESOLVE(icc_transform, "vips_icc_transform");
+    RESOLVE(object_ref, "g_object_ref");
     RESOLVE(error_buffer, "vips_error_buffer");
     RESOLVE(error_clear, "vips_error_clear");
     RESOLVE(object_unref, "g_object_unref");
@@ -112,6 +132,72 @@ int vshim_webpsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
 int vshim_jpegsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
     if (!loaded) return -1;
     return vips.jpegsave_buffer(in, buf, len, "Q", q, "strip", 1, "optimize_coding", 1, NULL);
+}
+
+int vshim_jpegload_shrink(const char *path, int shrink, VipsImage **out) {
+    if (!loaded) return -1;
+    return vips.jpegload(path, out, "shrink", shrink, "access", VSHIM_ACCESS_SEQUENTIAL, "fail_on", VSHIM_FAIL_ON_ERROR, NULL);
+}
+
+int vshim_thumbnail_file_box(const char *path, int width, int height, VipsImage **out) {
+    if (!loaded) return -1;
+    return vips.thumbnail(path, out, width, "height", height, "size", VSHIM_SIZE_DOWN, NULL);
+}
+
+int vshim_thumbnail_image_box(VipsImage *in, int width, int height, int force, VipsImage **out) {
+    if (!loaded) return -1;
+    return vips.thumbnail_image(in, out, width, "height", height, "size", force ? VSHIM_SIZE_FORCE : VSHIM_SIZE_DOWN, NULL);
+}
+
+int vshim_copy_memory(VipsImage *in, VipsImage **out) {
+    if (!loaded) return -1;
+    *out = vips.image_copy_memory(in);
+    return *out ? 0 : -1;
+}
+
+int vshim_to_srgb(VipsImage *in, VipsImage **out, int *converted) {
+    *converted = 0;
+    if (!loaded) return -1;
+    if (vips.image_get_typeof(in, "icc-profile-data") != 0) {
+        if (vips.icc_transform(in, out, "srgb", "embedded", 1, NULL) == 0) { *converted = 1; return 0; }
+        vips.error_clear();  /* an unusable profile: keep the pixels as they are */
+    }
+    vips.object_ref(in);
+    *out = in;
+    return 0;
+}
+
+int vshim_rgba8(VipsImage *in, VipsImage **out) {
+    VipsImage *srgb = NULL, *u8 = NULL;
+    if (!loaded) return -1;
+    if (vips.colourspace(in, &srgb, VSHIM_INTERPRETATION_sRGB, NULL)) return -1;
+    if (vips.cast(srgb, &u8, VSHIM_FORMAT_UCHAR, NULL)) { vips.object_unref(srgb); return -1; }
+    vips.object_unref(srgb);
+    if (vips.image_get_bands(u8) >= 4) {
+        int r = vips.extract_band(u8, out, 0, "n", 4, NULL);
+        vips.object_unref(u8);
+        return r;
+    }
+    int r = vips.bandjoin_const1(u8, out, 255.0, NULL);
+    vips.object_unref(u8);
+    return r;
+}
+
+int vshim_gray8(VipsImage *in, VipsImage **out) {
+    VipsImage *bw = NULL, *u8 = NULL;
+    if (!loaded) return -1;
+    if (vips.colourspace(in, &bw, VSHIM_INTERPRETATION_B_W, NULL)) return -1;
+    if (vips.cast(bw, &u8, VSHIM_FORMAT_UCHAR, NULL)) { vips.object_unref(bw); return -1; }
+    vips.object_unref(bw);
+    int r = vips.extract_band(u8, out, 0, NULL);
+    vips.object_unref(u8);
+    return r;
+}
+
+int vshim_write_to_memory(VipsImage *in, void **buf, size_t *len) {
+    if (!loaded) return -1;
+    *buf = vips.image_write_to_memory(in, len);
+    return *buf ? 0 : -1;
 }
 
 int vshim_width(VipsImage *im) { return loaded ? vips.image_get_width(im) : 0; }

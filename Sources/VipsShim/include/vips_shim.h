@@ -31,6 +31,14 @@ typedef struct _VipsImage VipsImage;
 #define VSHIM_ACCESS_SEQUENTIAL 1
 /** VipsFailOn's VIPS_FAIL_ON_ERROR: fail on truncated or corrupt pixel data. */
 #define VSHIM_FAIL_ON_ERROR 2
+/** VipsSize's VIPS_SIZE_FORCE: exactly the box, aspect ratio ignored. */
+#define VSHIM_SIZE_FORCE 3
+/** VipsInterpretation's VIPS_INTERPRETATION_B_W. */
+#define VSHIM_INTERPRETATION_B_W 1
+/** VipsInterpretation's VIPS_INTERPRETATION_sRGB. */
+#define VSHIM_INTERPRETATION_sRGB 22
+/** VipsBandFormat's VIPS_FORMAT_UCHAR. */
+#define VSHIM_FORMAT_UCHAR 0
 
 /**
  * Loads libvips (once per process, thread-safe) and calls vips_init(argv0).
@@ -52,6 +60,27 @@ int vshim_thumbnail_image(VipsImage *in, int size, VipsImage **out);
 int vshim_webpsave_buffer(VipsImage *in, int q, void **buf, size_t *len);
 /** vips_jpegsave_buffer(in, buf, len, "Q", q, "strip", TRUE, "optimize_coding", TRUE). Free *buf with vshim_free. */
 int vshim_jpegsave_buffer(VipsImage *in, int q, void **buf, size_t *len);
+
+/** vips_jpegload(path, out, "shrink", shrink, "access", SEQUENTIAL, "fail_on", ERROR): DCT-domain shrink-on-load (1, 2, 4 or 8). */
+int vshim_jpegload_shrink(const char *path, int shrink, VipsImage **out);
+/** vips_thumbnail(path, out, width, "height", height, "size", DOWN): shrink-on-load, auto-rotate, sRGB; fits the box, never upscales. */
+int vshim_thumbnail_file_box(const char *path, int width, int height, VipsImage **out);
+/** vips_thumbnail_image(in, out, width, "height", height, "size", force ? FORCE : DOWN): auto-rotates by the orientation tag. */
+int vshim_thumbnail_image_box(VipsImage *in, int width, int height, int force, VipsImage **out);
+/** vips_image_copy_memory: the pixels computed once into memory, so several outputs do not recompute (decode) them. */
+int vshim_copy_memory(VipsImage *in, VipsImage **out);
+/**
+ * Converts to sRGB with the embedded ICC profile when the image has one (vips_icc_transform
+ * "srgb", "embedded" TRUE); otherwise, or when the profile cannot be used, *out is the input
+ * with one more reference. *converted says which.
+ */
+int vshim_to_srgb(VipsImage *in, VipsImage **out, int *converted);
+/** sRGB, 8 bits, 4 bands (an opaque alpha added when there is none). */
+int vshim_rgba8(VipsImage *in, VipsImage **out);
+/** Luminance (B_W), 8 bits, 1 band. */
+int vshim_gray8(VipsImage *in, VipsImage **out);
+/** vips_image_write_to_memory: the pixels as a packed buffer. Free *buf with vshim_free. */
+int vshim_write_to_memory(VipsImage *in, void **buf, size_t *len);
 
 int vshim_width(VipsImage *im);
 int vshim_height(VipsImage *im);

@@ -1,0 +1,174 @@
+import Foundation
+import VipsShim
+
+/// The default ``Thumbnailer``, on libvips: one decode per photo, shrink-on-load, EXIF
+/// orientation applied, colour converted to sRGB, metadata stripped from the outputs.
+///
+/// For a JPEG the decoder itself shrinks by the largest power of two (up to 8) that keeps the
+/// short edge at or above the preview's, which is most of the saving (libvips' `thumbnail`
+/// keeps a 2× margin and would decode a 12 MP photo in full for a 1440 px preview). Other
+/// formats go through `vips_thumbnail`, which shrinks on load where the loader can (HEIF's
+/// embedded thumbnails, WebP, PDF) and decodes the rest. The preview is computed once into
+/// memory; the thumbnail, the placeholder pixels and the gray buffer are made from it.
+///
+/// libvips is loaded on first use, its operation cache turned off and its per-image threads set
+/// to ``Configuration/vipsThreads``: run several renders at a time on your own threads instead
+/// (two at a time with one vips thread each is nearly twice as fast as one at a time here).
+/// Renders are blocking; call them from a thread pool, not from Swift's cooperative pool.
+public struct VipsThumbnailer: Thumbnailer {
+    /// Process-wide libvips settings, applied by the first ``VipsThumbnailer`` made.
+    public struct Configuration: Sendable, Hashable {
+        /// Threads libvips uses for one image. Default 1.
+        public var vipsThreads = 1
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Loads and configures libvips (once per process).
+    /// - Throws: `MediaCoreError.undecodable` when libvips cannot be loaded.
+    public init(configuration: Configuration = Configuration()) throws(MediaCoreError) {
+        try VipsRuntime.start(threads: configuration.vipsThreads)
+    }
+
+    public func render(path: String, metadata: MediaMetadata, spec: ThumbnailSpec) throws(MediaCoreError) -> RenderedImages {
+        // libvips' error buffer is process-wide and also collects warnings of calls that succeed:
+        // start clean so an error names this file's problem, not an earlier one's.
+        vshim_error_clear()
+        let decoded = try decodePreviewSized(path: path, metadata: metadata, spec: spec)
+        // Colour: an embedded profile (Adobe RGB, Display P3, Apple's Generic RGB...) converted
+        // to sRGB at preview size, before the profile is stripped from the outputs.
+        var converted: Int32 = 0
+        let srgb = try VipsImage.call(path, "converting to sRGB") { vshim_to_srgb(decoded.pointer, &$0, &converted) }
+        let preview = try VipsImage.call(path, "keeping the preview in memory") { vshim_copy_memory(srgb.pointer, &$0) }
+        let previewJPEG = try preview.save(path, format: .jpeg, quality: spec.previewQuality)
+
+        let thumbSide = Self.squareBox(shortEdge: spec.thumbnailShortEdge, width: preview.width, height: preview.height)
+        let thumb = try VipsImage.call(path, "making the thumbnail") {
+            vshim_thumbnail_image_box(preview.pointer, Int32(thumbSide), Int32(thumbSide), 0, &$0)
+        }
+        let thumbnail = try VipsImage.call(path, "keeping the thumbnail in memory") { vshim_copy_memory(thumb.pointer, &$0) }
+        let thumbnailWebP = try thumbnail.save(path, format: .webp, quality: spec.thumbnailQuality)
+
+        let side = spec.placeholderMaxSide
+        let small = try VipsImage.call(path, "making the placeholder") {
+            vshim_thumbnail_image_box(thumbnail.pointer, Int32(side), Int32(side), 0, &$0)
+        }
+        let rgba = try VipsImage.call(path, "converting the placeholder to RGBA") { vshim_rgba8(small.pointer, &$0) }
+        let graySized = try VipsImage.call(path, "making the gray buffer") {
+            vshim_thumbnail_image_box(preview.pointer, Int32(spec.graySide), Int32(spec.graySide), 1, &$0)
+        }
+        let gray = try VipsImage.call(path, "converting to gray") { vshim_gray8(graySized.pointer, &$0) }
+        let placeholder = try rgba.pixels(path, channels: 4)
+        guard let thumbhash = ThumbHash.encode(width: placeholder.width, height: placeholder.height, rgba: placeholder.pixels) else {
+            throw MediaCoreError(.undecodable, "the placeholder of \(placeholder.width)×\(placeholder.height) cannot be hashed", path: path)
+        }
+        return RenderedImages(
+            preview: EncodedImage(bytes: previewJPEG, width: preview.width, height: preview.height, format: .jpeg),
+            thumbnail: EncodedImage(bytes: thumbnailWebP, width: thumbnail.width, height: thumbnail.height, format: .webp),
+            placeholder: placeholder, thumbhash: thumbhash,
+            gray: try gray.pixels(path, channels: 1))
+    }
+
+    /// The decoded image at (about) the preview's size, upright and in sRGB.
+    private func decodePreviewSized(path: String, metadata: MediaMetadata, spec: ThumbnailSpec) throws(MediaCoreError) -> VipsImage {
+        let target = spec.previewShortEdge
+        if metadata.format == .jpeg, let w = metadata.pixelWidth, let h = metadata.pixelHeight, w > 0, h > 0 {
+            let shrink = [8, 4, 2].first { min(w, h) / $0 >= target } ?? 1
+            let loaded = try VipsImage.call(path, "decoding the JPEG") { vshim_jpegload_shrink(path, Int32(shrink), &$0) }
+            let side = Self.squareBox(shortEdge: target, width: loaded.width, height: loaded.height)
+            return try VipsImage.call(path, "resizing to the preview") {
+                vshim_thumbnail_image_box(loaded.pointer, Int32(side), Int32(side), 0, &$0)
+            }
+        }
+        // The aspect ratio decides the box; without it, read the header (no pixels yet).
+        var width = metadata.pixelWidth ?? 0, height = metadata.pixelHeight ?? 0
+        if width <= 0 || height <= 0 {
+            let header = try VipsImage.call(path, "reading the image header") { vshim_open_file(path, &$0) }
+            width = header.width
+            height = header.height
+        }
+        let side = Self.squareBox(shortEdge: target, width: width, height: height)
+        return try VipsImage.call(path, "decoding the image") { vshim_thumbnail_file_box(path, Int32(side), Int32(side), &$0) }
+    }
+
+    /// The side of a square box in which an image of this size, fitted, gets `shortEdge` on its
+    /// short side, whichever way it is turned: `shortEdge × long / short`.
+    static func squareBox(shortEdge: Int, width: Int, height: Int) -> Int {
+        let long = max(width, height), short = max(1, min(width, height))
+        return max(1, Int((Double(shortEdge) * Double(long) / Double(short)).rounded()))
+    }
+}
+
+/// libvips for this process: loaded and configured once.
+enum VipsRuntime {
+    private static let started: Result<Void, MediaCoreError> = {
+        guard vshim_init("mediakit") == 0 else {
+            return .failure(MediaCoreError(.undecodable, "libvips is not available", underlying: String(cString: vshim_error())))
+        }
+        return .success(())
+    }()
+
+    static func start(threads: Int) throws(MediaCoreError) {
+        try started.get()
+        vshim_configure(0, Int32(max(1, threads)))
+    }
+}
+
+/// A libvips image, owned: unreferenced when the value is released.
+final class VipsImage {
+    let pointer: OpaquePointer
+
+    private init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { vshim_unref(pointer) }
+
+    var width: Int { Int(vshim_width(pointer)) }
+    var height: Int { Int(vshim_height(pointer)) }
+
+    /// Runs a shim call that produces an image; on failure, the libvips error buffer (read and
+    /// cleared at once) becomes the error, naming the file and the step.
+    static func call(_ path: String, _ step: String, _ body: (inout OpaquePointer?) -> Int32) throws(MediaCoreError) -> VipsImage {
+        var out: OpaquePointer?
+        let status = body(&out)
+        guard status == 0, let out else {
+            throw MediaCoreError(.undecodable, "\(step) failed", path: path, underlying: VipsImage.takeError())
+        }
+        return VipsImage(out)
+    }
+
+    /// The libvips error buffer, cleared.
+    static func takeError() -> String {
+        let text = String(cString: vshim_error()).trimmingCharacters(in: .whitespacesAndNewlines)
+        vshim_error_clear()
+        return text.isEmpty ? "libvips gave no reason" : text
+    }
+
+    /// Encodes as JPEG or WebP, metadata stripped.
+    func save(_ path: String, format: MediaFormat, quality: Int) throws(MediaCoreError) -> [UInt8] {
+        var buffer: UnsafeMutableRawPointer?
+        var length = 0
+        let status = format == .webp
+            ? vshim_webpsave_buffer(pointer, Int32(quality), &buffer, &length)
+            : vshim_jpegsave_buffer(pointer, Int32(quality), &buffer, &length)
+        guard status == 0, let buffer else {
+            throw MediaCoreError(.undecodable, "encoding the \(format.rawValue) failed", path: path, underlying: VipsImage.takeError())
+        }
+        defer { vshim_free(buffer) }
+        return [UInt8](UnsafeRawBufferPointer(start: buffer, count: length))
+    }
+
+    /// The packed 8-bit pixels.
+    func pixels(_ path: String, channels: Int) throws(MediaCoreError) -> PixelBuffer {
+        var buffer: UnsafeMutableRawPointer?
+        var length = 0
+        guard vshim_write_to_memory(pointer, &buffer, &length) == 0, let buffer else {
+            throw MediaCoreError(.undecodable, "reading the pixels failed", path: path, underlying: VipsImage.takeError())
+        }
+        defer { vshim_free(buffer) }
+        let w = width, h = height
+        guard length == w * h * channels else {
+            throw MediaCoreError(.undecodable, "unexpected pixel buffer of \(length) bytes for \(w)×\(h)×\(channels)", path: path)
+        }
+        return PixelBuffer(width: w, height: h, channels: channels, pixels: [UInt8](UnsafeRawBufferPointer(start: buffer, count: length)))
+    }
+}
