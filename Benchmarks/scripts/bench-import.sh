@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Import without thumbnails against `sha256sum` plus `cp` of the same files, in one run.
+# Import without thumbnails (--no-thumbnails) against `sha256sum` plus `cp` of the same files, in one run.
 # Usage: Benchmarks/scripts/bench-import.sh [FOLDER]   (default: the generated 12 MP corpus)
 #   RUNS=N (default 5). Release build. Each run starts from an empty library / empty copy, with the
 #   files in the page cache and dirty pages written back first (sync), so both sides pay for their
@@ -23,7 +23,7 @@ out=$work/hyperfine.json
 cat "$folder"/*.jpg > /dev/null
 hyperfine -N -w 1 -r "${RUNS:-5}" --export-json "$out" \
   --prepare "sh -c 'chmod -R u+w $work/lib 2>/dev/null; rm -rf $work/lib $work/copy; sync'" \
-  -n "media import --copy" "$media import --library $work/lib $folder --json" \
+  -n "media import --copy" "$media import --library $work/lib $folder --no-thumbnails --json" \
   -n "sha256sum + cp" "sh -c 'sha256sum $folder/*.jpg > /dev/null && cp -r $folder $work/copy'" >&2
 python3 - "$out" "$files" "$bytes" <<'PY'
 import json, statistics, sys

@@ -24,13 +24,15 @@ public enum FileWalker {
     /// The files under `paths`, lazily, in order.
     /// - Parameter paths: files and folders; a path that does not exist is returned as is,
     ///   so the caller reports it.
-    public static func files(under paths: [String]) -> some Sequence<String> {
+    ///   - excluding: Folders not to enter (absolute paths as walked), for example the library
+    ///     an import writes to when it lies inside the folder being imported.
+    public static func files(under paths: [String], excluding: Set<String> = []) -> some Sequence<String> {
         paths.lazy.flatMap { path -> AnySequence<String> in
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 return AnySequence([path])
             }
-            return AnySequence(DirectorySequence(root: path))
+            return AnySequence(DirectorySequence(root: path, excluding: excluding))
         }
     }
 }
@@ -40,10 +42,12 @@ public enum FileWalker {
 private struct DirectorySequence: Sequence, IteratorProtocol {
     private enum Kind { case file, directory, link, other }
     private var stack: [(dir: String, entries: [(name: String, kind: Kind)], index: Int)] = []
+    private let excluding: Set<String>
 
-    init(root: String) {
+    init(root: String, excluding: Set<String>) {
+        self.excluding = excluding
         let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
-        push(trimmed)
+        if !excluding.contains(trimmed) { push(trimmed) }
     }
 
     private mutating func push(_ dir: String) {
@@ -92,7 +96,7 @@ private struct DirectorySequence: Sequence, IteratorProtocol {
             let path = top.dir == "/" ? "/" + entry.name : top.dir + "/" + entry.name
             switch entry.kind {
             case .directory:
-                push(path)
+                if !excluding.contains(path) { push(path) }
             case .file:
                 return path
             case .link:

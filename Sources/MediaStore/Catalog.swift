@@ -30,6 +30,9 @@ protocol Catalog: Sendable {
     /// Whether a managed asset refers to this object.
     func isObjectReferenced(sha256: String) throws(MediaStoreError) -> Bool
 
+    /// The derived files recorded for an asset.
+    func derivedFiles(of asset: AssetID) throws(MediaStoreError) -> [DerivedFile]
+
     /// A consistent copy of the whole catalog into a new file, taken while others write.
     func backup(to path: String) throws(MediaStoreError)
 }
@@ -45,7 +48,7 @@ struct KnownSource: Sendable {
 /// One file's outcome, ready to be written: a new asset, or bytes the owner already has.
 struct PendingImport: Sendable {
     enum Content: Sendable {
-        case new(Asset)
+        case new(Asset, derived: [DerivedFile])
         case duplicate(sha256: String, of: AssetID)
     }
     var content: Content

@@ -25,6 +25,11 @@ public struct ImportOptions: Sendable, Hashable {
     public var maxBatchDelay: Double = 1
     /// The owner of the new assets; `nil` for the library's ``Library/defaultOwner``.
     public var owner: UserID?
+    /// Whether each photo's preview, thumbnail and ThumbHash are made during the import (one
+    /// decode per photo). Default `true`; without them an import is hashing, storing and metadata only.
+    public var makesThumbnails: Bool = true
+    /// Sizes and qualities of the derived images.
+    public var thumbnailSpec = ThumbnailSpec()
     /// Whether XMP sidecars next to the files (`name.ext.xmp`, `name.xmp`) are read. Default `true`.
     public var readsSidecars: Bool = true
     /// How often progress events are sent, in seconds. Default 0.2.

@@ -75,6 +75,8 @@ final class ImportRun: Sendable {
     let owner: UserID
     let events: (@Sendable (ImportEvent) -> Void)?
     let reader: StandardMetadataReader
+    /// The thumbnailer, or why there is none (libvips could not be loaded).
+    let thumbnailer: Result<any Thumbnailer, MediaCoreError>?
     let start = Date()
     private let paths: [String]
     private let walker: LockedIterator<String>
@@ -100,10 +102,19 @@ final class ImportRun: Sendable {
         self.owner = options.owner ?? library.defaultOwner
         self.events = events
         self.paths = paths.map(Library.absolute)
-        self.walker = LockedIterator(FileWalker.files(under: self.paths))
+        self.walker = LockedIterator(FileWalker.files(under: self.paths, excluding: [library.path]))
         var config = StandardMetadataReader.Configuration()
         config.readsSidecars = options.readsSidecars
         self.reader = StandardMetadataReader(configuration: config)
+        if options.makesThumbnails {
+            do throws(MediaCoreError) {
+                thumbnailer = .success(try library.thumbnailer())
+            } catch {
+                thumbnailer = .failure(error)
+            }
+        } else {
+            thumbnailer = nil
+        }
     }
 
     var isStopped: Bool { state.withLock { $0.stopped != nil } }
@@ -115,7 +126,7 @@ final class ImportRun: Sendable {
     /// Counts the files ahead of the workers, for the progress display's ETA.
     func countFiles() {
         var n = 0
-        for _ in FileWalker.files(under: paths) {
+        for _ in FileWalker.files(under: paths, excluding: [library.path]) {
             n += 1
             if n % 1024 == 0 {
                 let count = n
@@ -214,7 +225,12 @@ final class ImportRun: Sendable {
                               storage: options.mode == .inPlace ? .external(path: path) : .managed, sourcePath: path)
             asset.fileModifiedAt = Date(timeIntervalSince1970: info.mtime)
             asset.fileCreatedAt = (try? FileManager.default.attributesOfItem(atPath: path))?[.creationDate] as? Date
-            return pending(.new(asset))
+            var derived: [DerivedFile] = []
+            if let thumbnailer {
+                (derived, asset.thumbhash) = library.makeDerivedFiles(path: path, metadata: metadata, sha256: hash.sha256,
+                                                                      thumbnailer: thumbnailer, spec: options.thumbnailSpec)
+            }
+            return pending(.new(asset, derived: derived))
         } catch {
             if let staged { blobs.discard(staged) }
             throw error

@@ -144,4 +144,14 @@ extension SQLiteCatalog {
             throw MediaStoreError(.writeFailed, "backing up the catalog failed", path: path, underlying: "\(error)")
         }
     }
+
+    func derivedFiles(of asset: AssetID) throws(MediaStoreError) -> [DerivedFile] {
+        try read("reading the derived files of \(asset)") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM derived_files WHERE asset_id = ? ORDER BY kind", arguments: [asset.description]).compactMap { row in
+                guard let kind = DerivedFile.Kind(rawValue: row["kind"]), let status = DerivedFile.Status(rawValue: row["status"]) else { return nil }
+                return DerivedFile(kind: kind, status: status, path: row["path"], format: (row["format"] as String?).flatMap(MediaFormat.init),
+                                   width: row["width"], height: row["height"], size: row["size"], error: row["error"])
+            }
+        }
+    }
 }

@@ -113,13 +113,14 @@ final class SQLiteCatalog: Catalog {
                 case .duplicate(let hash, let existing):
                     sha256 = hash
                     recorded = .duplicate(of: existing)
-                case .new(let a):
+                case .new(let a, let derived):
                     sha256 = a.hash.sha256
                     if let existing = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM assets WHERE owner_id = ? AND sha256 = ?"),
                                                           arguments: [a.ownerID.description, Hex.blob(sha256)]).flatMap(AssetID.init) {
                         recorded = .duplicate(of: existing)
                     } else {
                         try AssetRow.insert(a, db)
+                        for file in derived { try Self.insertDerived(file, of: a.id, db, now: now) }
                         recorded = .imported(a.id)
                     }
                 }
@@ -140,5 +141,16 @@ final class SQLiteCatalog: Catalog {
             }
             return out
         }
+    }
+
+    static func insertDerived(_ f: DerivedFile, of asset: AssetID, _ db: Database, now: Double) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO derived_files (asset_id, kind, status, path, format, width, height, size, error, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (asset_id, kind) DO UPDATE SET status = excluded.status, path = excluded.path, format = excluded.format,
+                width = excluded.width, height = excluded.height, size = excluded.size, error = excluded.error,
+                created_at = excluded.created_at
+            """).execute(arguments: [asset.description, f.kind.rawValue, f.status.rawValue, f.path, f.format?.rawValue,
+                                     f.width, f.height, f.size, f.error, now])
     }
 }

@@ -156,6 +156,16 @@ import GRDB
         #expect(Array(library.blobs.allObjects()).count == 1)
     }
 
+    @Test func aLibraryInsideTheImportedFolderIsNotImported() async throws {
+        let dir = try TemporaryFolder()
+        try dir.write("a.jpg", JPEGFixture.make(salt: "a"))
+        let library = try Library(at: dir.sub("library"))
+        #expect(await library.import([dir.path]).imported == 1)
+        // Again, now that the library holds an object and derived files: nothing of its own is taken in.
+        let again = await library.import([dir.path])
+        #expect(again.imported == 0 && again.duplicates == 0 && again.failed == 0 && again.skipped == 1)
+    }
+
     @Test func refusesToTurnAFolderOfFilesIntoALibrary() throws {
         let dir = try TemporaryFolder()
         try dir.write("photos/a.jpg", JPEGFixture.make())

@@ -21,6 +21,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Files processed at a time (default: the number of cores).")
     var jobs: Int?
 
+    @Flag(name: .long, help: "Do not make previews, thumbnails and ThumbHashes (hash, store and metadata only).")
+    var noThumbnails = false
+
     @Flag(name: .long, help: "Print one JSON summary object on stdout at the end.")
     var json = false
 
@@ -32,6 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
         var options = ImportOptions()
         options.mode = mode.mode
         if let jobs { options.concurrency = max(1, jobs) }
+        options.makesThumbnails = !noThumbnails
         let display = ImportProgressDisplay(isTerminal: Terminal.stderrIsTerminal)
         let summary = await lib.import(paths, options: options) { display.show($0) }
         display.finish(summary)

@@ -1,0 +1,87 @@
+public import MediaCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Library {
+    /// The library's thumbnailer (libvips, loaded on first use).
+    /// - Throws: `MediaCoreError.undecodable` when libvips cannot be loaded.
+    public func thumbnailer() throws(MediaCoreError) -> any Thumbnailer {
+        try VipsThumbnailer()
+    }
+
+    /// The derived files recorded for an asset (ready, failed or unsupported).
+    public func derivedFiles(of asset: AssetID) throws(MediaStoreError) -> [DerivedFile] {
+        try catalog.derivedFiles(of: asset)
+    }
+
+    /// The absolute path of a ready derived file.
+    public func path(of file: DerivedFile) -> String? {
+        file.path.map { path + "/" + $0 }
+    }
+
+    /// Renders and writes the preview and thumbnail of one original; a failure becomes a
+    /// `failed` record with the reason (the import goes on), a video an `unsupported` one.
+    func makeDerivedFiles(path source: String, metadata: MediaMetadata, sha256: String,
+                          thumbnailer: Result<any Thumbnailer, MediaCoreError>, spec: ThumbnailSpec) -> ([DerivedFile], [UInt8]?) {
+        func all(_ status: DerivedFile.Status, _ reason: String) -> [DerivedFile] {
+            DerivedFile.Kind.allCases.map { DerivedFile(kind: $0, status: status, error: reason) }
+        }
+        if metadata.format.kind == .video {
+            return (all(.unsupported, "no preview for videos yet: no frame decoder is available"), nil)
+        }
+        let rendered: RenderedImages
+        do {
+            rendered = try thumbnailer.get().render(path: source, metadata: metadata, spec: spec)
+        } catch {
+            return (all(.failed, error.description), nil)
+        }
+        let shard = Self.shard(sha256)
+        var files: [DerivedFile] = []
+        for (kind, image, ext) in [(DerivedFile.Kind.preview, rendered.preview, "jpg"), (.thumbnail, rendered.thumbnail, "webp")] {
+            let relative = "thumbs/\(shard)/\(sha256)-\(min(image.width, image.height)).\(ext)"
+            do throws(MediaStoreError) {
+                try writeDerived(image.bytes, to: relative)
+                files.append(DerivedFile(kind: kind, status: .ready, path: relative, format: image.format,
+                                         width: image.width, height: image.height, size: Int64(image.bytes.count)))
+            } catch {
+                files.append(DerivedFile(kind: kind, status: .failed, error: error.description))
+            }
+        }
+        return (files, rendered.thumbhash)
+    }
+
+    /// `ab/cd` from a SHA-256.
+    static func shard(_ sha256: String) -> String {
+        let u = Array(sha256.utf8)
+        guard u.count >= 4 else { return "00/00" }
+        return String(decoding: u[0..<2], as: UTF8.self) + "/" + String(decoding: u[2..<4], as: UTF8.self)
+    }
+
+    /// Writes a derived file atomically (staging file, fsync, rename). Derived files can be made
+    /// again, so their folders are not synced.
+    func writeDerived(_ bytes: [UInt8], to relative: String) throws(MediaStoreError) {
+        let target = path + "/" + relative
+        try Posix.makeDirectory((target as NSString).deletingLastPathComponent)
+        let staging = path + "/tmp/\(getpid())-\(UInt64.random(in: 0...UInt64.max)).part"
+        let fd = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Posix.error(errno, "cannot create a staging file", path: staging) }
+        let failure = bytes.withUnsafeBytes { raw -> MediaStoreError? in
+            do throws(MediaStoreError) { try Posix.writeAll(fd, raw, path: target) } catch { return error }
+            return fsync(fd) == 0 ? nil : Posix.error(errno, "cannot sync the derived file", path: target)
+        }
+        close(fd)
+        if let failure {
+            unlink(staging)
+            throw failure
+        }
+        guard rename(staging, target) == 0 else {
+            let err = errno
+            unlink(staging)
+            throw Posix.error(err, "cannot move the derived file into place", path: target)
+        }
+    }
+}
