@@ -24,6 +24,8 @@ static struct {
     int (*bandjoin_const1)(VipsImage *, VipsImage **, double, ...);
     int (*extract_band)(VipsImage *, VipsImage **, int, ...);
     void *(*image_write_to_memory)(VipsImage *, size_t *);
+    int (*resize)(VipsImage *, VipsImage **, double, ...);
+    int (*autorot)(VipsImage *, VipsImage **, ...);
     unsigned long (*image_get_typeof)(const VipsImage *, const char *);
     int (*icc_transform)(VipsImage *, VipsImage **, const char *, ...);
     void *(*object_ref)(void *);
@@ -74,6 +76,8 @@ static void vshim_load(void) {
     RESOLVE(extract_band, "vips_extract_band");
     RESOLVE(image_write_to_memory, "vips_image_write_to_memory");
     RESOLVE(image_get_typeof, "vips_image_get_typeof");
+    RESOLVE(resize, "vips_resize");
+    RESOLVE(autorot, "vips_autorot");
     RESOLVE(icc_transform, "vips_icc_transform");
     RESOLVE(object_ref, "g_object_ref");
     RESOLVE(error_buffer, "vips_error_buffer");
@@ -131,7 +135,7 @@ int vshim_webpsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
 
 int vshim_jpegsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
     if (!loaded) return -1;
-    return vips.jpegsave_buffer(in, buf, len, "Q", q, "strip", 1, "optimize_coding", 1, NULL);
+    return vips.jpegsave_buffer(in, buf, len, "Q", q, "strip", 1, NULL);
 }
 
 int vshim_jpegload_shrink(const char *path, int shrink, VipsImage **out) {
@@ -147,6 +151,16 @@ int vshim_thumbnail_file_box(const char *path, int width, int height, VipsImage 
 int vshim_thumbnail_image_box(VipsImage *in, int width, int height, int force, VipsImage **out) {
     if (!loaded) return -1;
     return vips.thumbnail_image(in, out, width, "height", height, "size", force ? VSHIM_SIZE_FORCE : VSHIM_SIZE_DOWN, NULL);
+}
+
+int vshim_resize_linear(VipsImage *in, double scale, VipsImage **out) {
+    if (!loaded) return -1;
+    return vips.resize(in, out, scale, "kernel", VSHIM_KERNEL_LINEAR, NULL);
+}
+
+int vshim_autorot(VipsImage *in, VipsImage **out) {
+    if (!loaded) return -1;
+    return vips.autorot(in, out, NULL);
 }
 
 int vshim_copy_memory(VipsImage *in, VipsImage **out) {

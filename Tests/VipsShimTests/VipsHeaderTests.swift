@@ -12,5 +12,6 @@ import Testing
         #expect(VIPS_INTERPRETATION_B_W.rawValue == 1)  // VSHIM_INTERPRETATION_B_W
         #expect(VIPS_INTERPRETATION_sRGB.rawValue == 22) // VSHIM_INTERPRETATION_sRGB
         #expect(VIPS_FORMAT_UCHAR.rawValue == 0)        // VSHIM_FORMAT_UCHAR
+        #expect(VIPS_KERNEL_LINEAR.rawValue == 1)       // VSHIM_KERNEL_LINEAR
     }
 }
