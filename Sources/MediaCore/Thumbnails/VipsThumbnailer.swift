@@ -42,9 +42,14 @@ public struct VipsThumbnailer: Thumbnailer {
         let preview = try VipsImage.call(path, "keeping the preview in memory") { vshim_copy_memory(srgb.pointer, &$0) }
         let previewJPEG = try preview.save(path, format: .jpeg, quality: spec.previewQuality)
 
-        let thumbSide = Self.squareBox(shortEdge: spec.thumbnailShortEdge, width: preview.width, height: preview.height)
-        let thumb = try VipsImage.call(path, "making the thumbnail") {
-            vshim_thumbnail_image_box(preview.pointer, Int32(thumbSide), Int32(thumbSide), 0, &$0)
+        // The preview is upright and sRGB already: a plain reduction makes the thumbnail.
+        let previewShort = min(preview.width, preview.height)
+        let thumb: VipsImage
+        if previewShort > spec.thumbnailShortEdge {
+            let scale = Double(spec.thumbnailShortEdge) / Double(previewShort)
+            thumb = try VipsImage.call(path, "making the thumbnail") { vshim_resize_linear(preview.pointer, scale, &$0) }
+        } else {
+            thumb = preview
         }
         let thumbnail = try VipsImage.call(path, "keeping the thumbnail in memory") { vshim_copy_memory(thumb.pointer, &$0) }
         let thumbnailWebP = try thumbnail.save(path, format: .webp, quality: spec.thumbnailQuality)
@@ -55,7 +60,7 @@ public struct VipsThumbnailer: Thumbnailer {
         }
         let rgba = try VipsImage.call(path, "converting the placeholder to RGBA") { vshim_rgba8(small.pointer, &$0) }
         let graySized = try VipsImage.call(path, "making the gray buffer") {
-            vshim_thumbnail_image_box(preview.pointer, Int32(spec.graySide), Int32(spec.graySide), 1, &$0)
+            vshim_thumbnail_image_box(thumbnail.pointer, Int32(spec.graySide), Int32(spec.graySide), 1, &$0)
         }
         let gray = try VipsImage.call(path, "converting to gray") { vshim_gray8(graySized.pointer, &$0) }
         let placeholder = try rgba.pixels(path, channels: 4)
