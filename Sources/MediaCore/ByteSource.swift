@@ -94,6 +94,19 @@ final class FileByteSource: ByteSource {
 
     deinit { close(fd) }
 
+    /// Reads up to `buffer.count` bytes at `offset` into `buffer` (reused across calls); 0 at the end.
+    func read(at offset: Int64, into buffer: inout [UInt8]) throws(MediaCoreError) -> Int {
+        while true {
+            let n = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return pread(fd, base, raw.count, off_t(offset))
+            }
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw MediaCoreError(.unreadable, "read failed at offset \(offset)", underlying: String(cString: strerror(errno)))
+        }
+    }
+
     func read(at offset: Int64, count: Int) throws(MediaCoreError) -> [UInt8] {
         guard offset >= 0, count > 0, offset < size else { return [] }
         let want = Int(min(Int64(count), size - offset))

@@ -42,19 +42,25 @@ public struct ContentHash: Sendable, Hashable, Codable, CustomStringConvertible 
     /// - Throws: `MediaCoreError` when the file cannot be opened or read.
     /// - Complexity: O(n) in the file size, one read of each byte.
     public static func ofFile(atPath path: String) throws(MediaCoreError) -> ContentHash {
+        try ofFileWithSize(atPath: path).hash
+    }
+
+    /// The hash and the number of bytes hashed, in one streaming pass with one reused buffer
+    /// (package access: the store records both).
+    package static func ofFileWithSize(atPath path: String) throws(MediaCoreError) -> (hash: ContentHash, size: Int64) {
         let source: FileByteSource
         do { source = try FileByteSource(path: path) } catch { throw error.at(path) }
         var hasher = ContentHasher()
-        var offset: Int64 = 0
-        let chunk = 1 << 20
-        while offset < source.size {
-            let bytes: [UInt8]
-            do { bytes = try source.read(at: offset, count: chunk) } catch { throw error.at(path) }
-            if bytes.isEmpty { break }
-            hasher.update(bytes)
-            offset += Int64(bytes.count)
+        var buffer = [UInt8](repeating: 0, count: Int(min(Int64(1 << 20), max(4096, source.size + 1))))
+        var size: Int64 = 0
+        while true {
+            let n: Int
+            do { n = try source.read(at: size, into: &buffer) } catch { throw error.at(path) }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            size += Int64(n)
         }
-        return hasher.finalize()
+        return (hasher.finalize(), size)
     }
 
     /// Whether `text` is a SHA-256 in lower-case hex (64 characters), as objects are named.

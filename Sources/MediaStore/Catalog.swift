@@ -42,7 +42,6 @@ struct KnownSource: Sendable {
     var size: Int64
     var mtime: Double
     var sha256: String
-    var assetID: AssetID?
 }
 
 /// One file's outcome, ready to be written: a new asset, or bytes the owner already has.

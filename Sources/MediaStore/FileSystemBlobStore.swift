@@ -1,4 +1,4 @@
-public import MediaCore
+import MediaCore
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -39,9 +39,15 @@ public final class FileSystemBlobStore: BlobStore {
 
     /// `objects/ab/cd/<sha256>`.
     public func objectPath(_ sha256: String) -> String {
+        objectsPath + "/" + Self.shard(sha256) + "/" + sha256
+    }
+
+    /// `ab/cd`: the two folder levels under which a file named by this SHA-256 lives (objects,
+    /// and derived files under `thumbs/`), so no folder holds more than a few hundred entries.
+    static func shard(_ sha256: String) -> String {
         let u = Array(sha256.utf8)
-        guard u.count == 64 else { return objectsPath + "/invalid/" + sha256 }
-        return objectsPath + "/" + String(decoding: u[0..<2], as: UTF8.self) + "/" + String(decoding: u[2..<4], as: UTF8.self) + "/" + sha256
+        guard u.count >= 4 else { return "invalid" }
+        return String(decoding: u[0..<2], as: UTF8.self) + "/" + String(decoding: u[2..<4], as: UTF8.self)
     }
 
     public func stage(from path: String, mode: StageMode) throws(MediaStoreError) -> StagedObject {
@@ -59,33 +65,8 @@ public final class FileSystemBlobStore: BlobStore {
     }
 
     private func copyWhileHashing(from path: String, to staging: String) throws(MediaStoreError) -> StagedObject {
-        let input = try Posix.openForReading(path)
-        defer { close(input) }
-        let output = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard output >= 0 else { throw Posix.error(errno, "cannot create a staging file", path: staging) }
         var hasher = ContentHasher()
-        var size: Int64 = 0
-        var buffer = Posix.buffer(for: input)
-        do throws(MediaStoreError) {
-            while true {
-                let n = try Posix.read(input, into: &buffer, path: path)
-                if n == 0 { break }
-                let failure = buffer.withUnsafeBytes { raw -> MediaStoreError? in
-                    let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
-                    hasher.update(bufferPointer: chunk)
-                    do throws(MediaStoreError) { try Posix.writeAll(output, chunk, path: path) } catch { return error }
-                    return nil
-                }
-                if let failure { throw failure }
-                size += Int64(n)
-            }
-            guard fsync(output) == 0 else { throw Posix.error(errno, "cannot sync the staged copy", path: path) }
-        } catch {
-            close(output)
-            unlink(staging)
-            throw error
-        }
-        close(output)
+        let size = try Posix.copyFile(path, to: staging, staging: staging, renaming: false) { hasher.update(bufferPointer: $0) }
         return StagedObject(hash: hasher.finalize(), size: size, stagingPath: staging)
     }
 

@@ -1,5 +1,5 @@
 public import MediaCore
-public import Foundation
+import Foundation
 
 /// How ``Library/import(_:options:events:)`` takes files in.
 public struct ImportOptions: Sendable, Hashable {
@@ -93,8 +93,8 @@ public struct ImportProgress: Sendable, Hashable {
     public var walkFinished: Bool
     /// The counts so far.
     public var summary: ImportSummary
-    /// Bytes read so far.
-    public var bytesRead: Int64
+    /// Bytes read and hashed so far.
+    public var bytesRead: Int64 { summary.bytesHashed }
     /// Seconds since the import began.
     public var elapsed: Double
 

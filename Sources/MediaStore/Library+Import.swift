@@ -1,4 +1,4 @@
-public import MediaCore
+import MediaCore
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -86,7 +86,6 @@ final class ImportRun: Sendable {
         var processed = 0
         var found = 0
         var walkFinished = false
-        var bytesRead: Int64 = 0
         var pending: [PendingImport] = []
         var lastCommit = Date()
         var lastProgress = Date.distantPast
@@ -168,26 +167,26 @@ final class ImportRun: Sendable {
                 }
                 return .skipped("unchanged since it was imported", unchanged: true)
             }
-            // Sniff before hashing: a file that is not media costs one small read.
-            let fd = try Posix.openForReading(path)
-            var header = [UInt8](repeating: 0, count: MediaFormat.sniffLength)
-            let n = (try? Posix.read(fd, into: &header, path: path)) ?? 0
-            close(fd)
-            header.removeLast(header.count - n)
-            guard MediaFormat.sniff(header) != nil else {
-                if MediaExtensions.isMedia(path) {
-                    let detail = n == 0 ? "the file is empty" : "the file's contents are not a recognised image or video format; it may be damaged"
-                    return .failed(MediaStoreError(.corrupt, detail, path: path))
-                }
-                return .skipped("not a photo or video", unchanged: false)
+            // Metadata before hashing: the reader sniffs the format with a few small reads, so a
+            // file that is not media (or cannot be read at all) is never hashed or copied.
+            let metadata: MediaMetadata
+            do {
+                metadata = try reader.read(path: path)
+            } catch where error.code == .unsupportedFormat {
+                guard MediaExtensions.isMedia(path) else { return .skipped("not a photo or video", unchanged: false) }
+                let detail = error.message == "the file is empty"
+                    ? error.message : "the file's contents are not a recognised image or video format; it may be damaged"
+                return .failed(MediaStoreError(.corrupt, detail, path: path))
+            } catch {
+                return .failed(MediaStoreError(error).at(path))
             }
-            return try store(path, info: info)
+            return try store(path, info: info, metadata: metadata)
         } catch {
             return .failed(error.at(path))
         }
     }
 
-    private func store(_ path: String, info: (size: Int64, mtime: Double, birth: Double?)) throws(MediaStoreError) -> Outcome {
+    private func store(_ path: String, info: (size: Int64, mtime: Double), metadata: MediaMetadata) throws(MediaStoreError) -> Outcome {
         let blobs = library.blobs
         var staged: StagedObject?
         let hash: ContentHash
@@ -209,12 +208,6 @@ final class ImportRun: Sendable {
             if let existing = try library.catalog.assetID(owner: owner, sha256: hash.sha256) {
                 if let staged { blobs.discard(staged) }
                 return pending(.duplicate(sha256: hash.sha256, of: existing))
-            }
-            let metadata: MediaMetadata
-            do {
-                metadata = try reader.read(path: path)
-            } catch {
-                throw MediaStoreError(error)
             }
             if let s = staged {
                 staged = nil
@@ -255,7 +248,6 @@ final class ImportRun: Sendable {
                 if error.code == .diskFull, s.stopped == nil { s.stopped = "the disk is full (\(error))" }
             case .pending(let item, let bytes):
                 s.pending.append(item)
-                s.bytesRead += bytes
                 s.summary.bytesHashed += bytes
             }
         }
@@ -332,7 +324,7 @@ final class ImportRun: Sendable {
             guard force || now.timeIntervalSince(s.lastProgress) >= options.progressInterval else { return nil }
             s.lastProgress = now
             return ImportProgress(processed: s.processed, found: max(s.found, s.processed), walkFinished: s.walkFinished,
-                                  summary: s.summary, bytesRead: s.bytesRead, elapsed: now.timeIntervalSince(start))
+                                  summary: s.summary, elapsed: now.timeIntervalSince(start))
         }
         if let snapshot { events(.progress(snapshot)) }
     }

@@ -39,7 +39,7 @@ extension Library {
         } catch {
             return (all(.failed, error.description), nil)
         }
-        let shard = Self.shard(sha256)
+        let shard = FileSystemBlobStore.shard(sha256)
         var files: [DerivedFile] = []
         for (kind, image, ext) in [(DerivedFile.Kind.preview, rendered.preview, "jpg"), (.thumbnail, rendered.thumbnail, "webp")] {
             let relative = "thumbs/\(shard)/\(sha256)-\(min(image.width, image.height)).\(ext)"
@@ -54,34 +54,11 @@ extension Library {
         return (files, rendered.thumbhash)
     }
 
-    /// `ab/cd` from a SHA-256.
-    static func shard(_ sha256: String) -> String {
-        let u = Array(sha256.utf8)
-        guard u.count >= 4 else { return "00/00" }
-        return String(decoding: u[0..<2], as: UTF8.self) + "/" + String(decoding: u[2..<4], as: UTF8.self)
-    }
-
     /// Writes a derived file atomically (staging file, fsync, rename). Derived files can be made
     /// again, so their folders are not synced.
     func writeDerived(_ bytes: [UInt8], to relative: String) throws(MediaStoreError) {
         let target = path + "/" + relative
         try Posix.makeDirectory((target as NSString).deletingLastPathComponent)
-        let staging = path + "/tmp/\(getpid())-\(UInt64.random(in: 0...UInt64.max)).part"
-        let fd = open(staging, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Posix.error(errno, "cannot create a staging file", path: staging) }
-        let failure = bytes.withUnsafeBytes { raw -> MediaStoreError? in
-            do throws(MediaStoreError) { try Posix.writeAll(fd, raw, path: target) } catch { return error }
-            return fsync(fd) == 0 ? nil : Posix.error(errno, "cannot sync the derived file", path: target)
-        }
-        close(fd)
-        if let failure {
-            unlink(staging)
-            throw failure
-        }
-        guard rename(staging, target) == 0 else {
-            let err = errno
-            unlink(staging)
-            throw Posix.error(err, "cannot move the derived file into place", path: target)
-        }
+        try Posix.writeFile(bytes, to: target, staging: path + "/tmp/\(getpid())-\(UInt64.random(in: 0...UInt64.max)).part")
     }
 }

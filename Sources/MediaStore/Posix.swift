@@ -72,20 +72,16 @@ enum Posix {
         }
     }
 
-    /// SHA-256 and SHA-1 of a file in one streaming pass, and its size.
+    /// SHA-256 and SHA-1 of a file in one streaming pass, and its size (MediaCore's
+    /// `ContentHash.ofFile`); errors name `reportAs` when given (a staging file's source).
     static func hashFile(_ path: String, reportAs name: String? = nil) throws(MediaStoreError) -> (ContentHash, Int64) {
-        let fd = try openForReading(path)
-        defer { close(fd) }
-        var hasher = ContentHasher()
-        var size: Int64 = 0
-        var buffer = buffer(for: fd)
-        while true {
-            let n = try read(fd, into: &buffer, path: name ?? path)
-            if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            size += Int64(n)
+        do {
+            return try ContentHash.ofFileWithSize(atPath: path)
+        } catch {
+            var e = MediaStoreError(error)
+            e.path = name ?? path
+            throw e
         }
-        return (hasher.finalize(), size)
     }
 
     static func makeDirectory(_ path: String) throws(MediaStoreError) {
@@ -118,7 +114,7 @@ enum Posix {
     }
 
     /// Size and modification time (seconds since 1970) of a regular file.
-    static func fileInfo(_ path: String) -> (size: Int64, mtime: Double, birth: Double?)? {
+    static func fileInfo(_ path: String) -> (size: Int64, mtime: Double)? {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         #if canImport(Glibc)
@@ -126,7 +122,7 @@ enum Posix {
         #else
         let mtime = Double(st.st_mtimespec.tv_sec) + Double(st.st_mtimespec.tv_nsec) / 1e9
         #endif
-        return (Int64(st.st_size), mtime, nil)
+        return (Int64(st.st_size), mtime)
     }
 
     /// Whether two paths are the same file (one inode).
@@ -136,27 +132,60 @@ enum Posix {
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
-    /// Copies a file by streaming it through a temporary file beside the target, synced and
-    /// renamed into place, so the target is either absent or complete.
-    static func copyFile(_ source: String, to target: String) throws(MediaStoreError) {
+    /// Copies a file by streaming it into `target` through `staging` (a new file on the same file
+    /// system; by default beside the target), synced, then renamed into place, so the target is
+    /// either absent or complete. With `hashing`, the bytes are hashed on the way (one read).
+    /// With `renaming` false the synced copy stays at `staging` (the blob store renames it later).
+    /// - Parameter chunk: Sees every chunk on its way (to hash it in the same pass).
+    /// - Returns: The number of bytes copied.
+    @discardableResult
+    static func copyFile(_ source: String, to target: String, staging: String? = nil, renaming: Bool = true,
+                         chunk: ((UnsafeRawBufferPointer) -> Void)? = nil) throws(MediaStoreError) -> Int64 {
         let input = try openForReading(source)
         defer { close(input) }
-        let temporary = target + ".part-\(getpid())"
-        let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard output >= 0 else { throw error(errno, "cannot create the file", path: target) }
         var buffer = buffer(for: input)
-        do throws(MediaStoreError) {
+        var size: Int64 = 0
+        try writeAtomically(to: target, staging: staging, renaming: renaming) { (output) throws(MediaStoreError) in
             while true {
                 let n = try read(input, into: &buffer, path: source)
                 if n == 0 { break }
                 let failure = buffer.withUnsafeBytes { raw -> MediaStoreError? in
-                    do throws(MediaStoreError) { try writeAll(output, UnsafeRawBufferPointer(rebasing: raw[0..<n]), path: target) } catch { return error }
+                    let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                    chunk?(bytes)
+                    do throws(MediaStoreError) { try writeAll(output, bytes, path: source) } catch { return error }
                     return nil
                 }
                 if let failure { throw failure }
+                size += Int64(n)
             }
+        }
+        return size
+    }
+
+    /// Writes bytes to `target` through a synced staging file renamed into place.
+    static func writeFile(_ bytes: [UInt8], to target: String, staging: String) throws(MediaStoreError) {
+        try writeAtomically(to: target, staging: staging, renaming: true) { (output) throws(MediaStoreError) in
+            let failure = bytes.withUnsafeBytes { raw -> MediaStoreError? in
+                do throws(MediaStoreError) { try writeAll(output, raw, path: target) } catch { return error }
+                return nil
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Creates `staging` (default: beside `target`), lets `body` write to it, syncs it and renames
+    /// it to `target` (unless `renaming` is false); on any failure the staging file is removed.
+    private static func writeAtomically(to target: String, staging: String?, renaming: Bool,
+                                        _ body: (Int32) throws(MediaStoreError) -> Void) throws(MediaStoreError) {
+        let temporary = staging ?? target + ".part-\(getpid())"
+        // A staging name of our own is new (O_EXCL); one beside the target may be left by a crash.
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (staging == nil ? O_TRUNC : O_EXCL)
+        let output = open(temporary, flags, renaming ? 0o644 : 0o600)
+        guard output >= 0 else { throw error(errno, "cannot create the file", path: temporary) }
+        do throws(MediaStoreError) {
+            try body(output)
             guard fsync(output) == 0 else { throw error(errno, "cannot sync the file", path: target) }
-            guard rename(temporary, target) == 0 else { throw error(errno, "cannot move the file into place", path: target) }
+            if renaming, rename(temporary, target) != 0 { throw error(errno, "cannot move the file into place", path: target) }
         } catch {
             close(output)
             unlink(temporary)

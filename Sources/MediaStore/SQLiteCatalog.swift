@@ -83,10 +83,9 @@ final class SQLiteCatalog: Catalog {
 
     func knownSource(path: String) throws(MediaStoreError) -> KnownSource? {
         try read("looking up \(path)") { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT size, mtime, sha256, asset_id FROM import_sources WHERE path = ?",
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, mtime, sha256 FROM import_sources WHERE path = ?"),
                                              arguments: [path]) else { return nil }
-            return KnownSource(size: row["size"], mtime: row["mtime"], sha256: Hex.text(row["sha256"]),
-                               assetID: (row["asset_id"] as String?).flatMap(AssetID.init))
+            return KnownSource(size: row["size"], mtime: row["mtime"], sha256: Hex.text(row["sha256"]))
         }
     }
 

@@ -8,7 +8,6 @@ static struct {
     int (*init)(const char *);
     void (*cache_set_max)(int);
     void (*concurrency_set)(int);
-    size_t (*tracked_get_mem_highwater)(void);
     VipsImage *(*image_new_from_file)(const char *, ...);
     int (*thumbnail)(const char *, VipsImage **, int, ...);
     int (*thumbnail_image)(VipsImage *, VipsImage **, int, ...);
@@ -59,7 +58,6 @@ static void vshim_load(void) {
     RESOLVE(init, "vips_init");
     RESOLVE(cache_set_max, "vips_cache_set_max");
     RESOLVE(concurrency_set, "vips_concurrency_set");
-    RESOLVE(tracked_get_mem_highwater, "vips_tracked_get_mem_highwater");
     RESOLVE(image_new_from_file, "vips_image_new_from_file");
     RESOLVE(thumbnail, "vips_thumbnail");
     RESOLVE(thumbnail_image, "vips_thumbnail_image");
@@ -109,23 +107,11 @@ void vshim_configure(int cache_max_ops, int concurrency) {
     if (concurrency > 0) vips.concurrency_set(concurrency);
 }
 
-size_t vshim_tracked_mem_highwater(void) { return loaded ? vips.tracked_get_mem_highwater() : 0; }
-
 int vshim_open_file(const char *path, VipsImage **out) {
     *out = NULL;
     if (!loaded) return -1;
     *out = vips.image_new_from_file(path, "access", VSHIM_ACCESS_SEQUENTIAL, "fail_on", VSHIM_FAIL_ON_ERROR, NULL);
     return *out ? 0 : -1;
-}
-
-int vshim_thumbnail_file(const char *path, int size, VipsImage **out) {
-    if (!loaded) return -1;
-    return vips.thumbnail(path, out, size, "height", size, "size", VSHIM_SIZE_DOWN, NULL);
-}
-
-int vshim_thumbnail_image(VipsImage *in, int size, VipsImage **out) {
-    if (!loaded) return -1;
-    return vips.thumbnail_image(in, out, size, "height", size, "size", VSHIM_SIZE_DOWN, NULL);
 }
 
 int vshim_webpsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {

@@ -27,7 +27,7 @@ import VipsShim
         vshim_unref(image)
 
         var thumb: OpaquePointer?
-        #expect(vshim_thumbnail_file(path, 24, &thumb) == 0)
+        #expect(vshim_thumbnail_file_box(path, 24, 24, &thumb) == 0)
         #expect(vshim_width(thumb) == 24 && vshim_height(thumb) == 18)  // fits a 24×24 box
         var buffer: UnsafeMutableRawPointer?
         var length = 0
@@ -40,7 +40,7 @@ import VipsShim
         vshim_free(buffer)
 
         var big: OpaquePointer?
-        #expect(vshim_thumbnail_image(thumb, 500, &big) == 0)
+        #expect(vshim_thumbnail_image_box(thumb, 500, 500, 0, &big) == 0)
         #expect(vshim_width(big) == 24 && vshim_height(big) == 18)  // never upscaled
         vshim_unref(big)
         vshim_unref(thumb)

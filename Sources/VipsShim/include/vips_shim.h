@@ -49,15 +49,9 @@ typedef struct _VipsImage VipsImage;
 int vshim_init(const char *argv0);
 /** Sets the operation cache size (0 turns it off) and vips' per-image thread count (0 keeps it). */
 void vshim_configure(int cache_max_ops, int concurrency);
-/** vips' tracked memory high-water mark in bytes. */
-size_t vshim_tracked_mem_highwater(void);
 
 /** vips_image_new_from_file(path, "access", SEQUENTIAL, "fail_on", ERROR): header only until pixels are used. */
 int vshim_open_file(const char *path, VipsImage **out);
-/** vips_thumbnail(path, out, size, "height", size, "size", VIPS_SIZE_DOWN). */
-int vshim_thumbnail_file(const char *path, int size, VipsImage **out);
-/** vips_thumbnail_image(in, out, size, "height", size, "size", VIPS_SIZE_DOWN). */
-int vshim_thumbnail_image(VipsImage *in, int size, VipsImage **out);
 /** vips_webpsave_buffer(in, buf, len, "Q", q, "strip", TRUE). Free *buf with vshim_free. */
 int vshim_webpsave_buffer(VipsImage *in, int q, void **buf, size_t *len);
 /** vips_jpegsave_buffer(in, buf, len, "Q", q, "strip", TRUE) (no optimize_coding: its second pass costs more than the 5 % it saves). Free *buf with vshim_free. */
