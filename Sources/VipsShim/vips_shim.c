@@ -10,7 +10,6 @@ static struct {
     void (*concurrency_set)(int);
     VipsImage *(*image_new_from_file)(const char *, ...);
     int (*thumbnail)(const char *, VipsImage **, int, ...);
-    int (*thumbnail_image)(VipsImage *, VipsImage **, int, ...);
     int (*webpsave_buffer)(VipsImage *, void **, size_t *, ...);
     int (*jpegsave_buffer)(VipsImage *, void **, size_t *, ...);
     int (*image_get_width)(const VipsImage *);
@@ -32,6 +31,16 @@ static struct {
     void (*error_clear)(void);
     void (*object_unref)(void *);
     void (*gfree)(void *);
+    void *(*gmalloc)(size_t);
+    int (*image_get_format)(const VipsImage *);
+    const void *(*image_get_data)(VipsImage *);
+    VipsImage *(*image_new_from_memory)(const void *, size_t, int, int, int, int);
+    unsigned long (*signal_connect_data)(void *, const char *, void (*)(void), void *, void *, int);
+    int (*image_get_int)(const VipsImage *, const char *, int *);
+    void (*image_set_int)(VipsImage *, const char *, int);
+    void (*error)(const char *, const char *, ...);
+    int (*image_get_interpretation)(const VipsImage *);
+    int (*image_get_orientation)(VipsImage *);
 } vips;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -60,7 +69,6 @@ static void vshim_load(void) {
     RESOLVE(concurrency_set, "vips_concurrency_set");
     RESOLVE(image_new_from_file, "vips_image_new_from_file");
     RESOLVE(thumbnail, "vips_thumbnail");
-    RESOLVE(thumbnail_image, "vips_thumbnail_image");
     RESOLVE(webpsave_buffer, "vips_webpsave_buffer");
     RESOLVE(jpegsave_buffer, "vips_jpegsave_buffer");
     RESOLVE(image_get_width, "vips_image_get_width");
@@ -82,6 +90,16 @@ static void vshim_load(void) {
     RESOLVE(error_clear, "vips_error_clear");
     RESOLVE(object_unref, "g_object_unref");
     RESOLVE(gfree, "g_free");
+    RESOLVE(gmalloc, "g_malloc");
+    RESOLVE(image_get_format, "vips_image_get_format");
+    RESOLVE(image_get_data, "vips_image_get_data");
+    RESOLVE(image_new_from_memory, "vips_image_new_from_memory");
+    RESOLVE(signal_connect_data, "g_signal_connect_data");
+    RESOLVE(image_get_int, "vips_image_get_int");
+    RESOLVE(image_set_int, "vips_image_set_int");
+    RESOLVE(error, "vips_error");
+    RESOLVE(image_get_interpretation, "vips_image_get_interpretation");
+    RESOLVE(image_get_orientation, "vips_image_get_orientation");
     loaded = 1;
 }
 
@@ -114,9 +132,9 @@ int vshim_open_file(const char *path, VipsImage **out) {
     return *out ? 0 : -1;
 }
 
-int vshim_webpsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
+int vshim_webpsave_buffer(VipsImage *in, int q, int effort, void **buf, size_t *len) {
     if (!loaded) return -1;
-    return vips.webpsave_buffer(in, buf, len, "Q", q, "strip", 1, NULL);
+    return vips.webpsave_buffer(in, buf, len, "Q", q, "effort", effort, "strip", 1, NULL);
 }
 
 int vshim_jpegsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
@@ -134,21 +152,6 @@ int vshim_thumbnail_file_box(const char *path, int width, int height, VipsImage 
     return vips.thumbnail(path, out, width, "height", height, "size", VSHIM_SIZE_DOWN, NULL);
 }
 
-int vshim_thumbnail_image_box(VipsImage *in, int width, int height, int force, VipsImage **out) {
-    if (!loaded) return -1;
-    return vips.thumbnail_image(in, out, width, "height", height, "size", force ? VSHIM_SIZE_FORCE : VSHIM_SIZE_DOWN, NULL);
-}
-
-int vshim_resize_linear(VipsImage *in, double scale, VipsImage **out) {
-    if (!loaded) return -1;
-    return vips.resize(in, out, scale, "kernel", VSHIM_KERNEL_LINEAR, NULL);
-}
-
-int vshim_autorot(VipsImage *in, VipsImage **out) {
-    if (!loaded) return -1;
-    return vips.autorot(in, out, NULL);
-}
-
 int vshim_copy_memory(VipsImage *in, VipsImage **out) {
     if (!loaded) return -1;
     *out = vips.image_copy_memory(in);
@@ -160,11 +163,44 @@ int vshim_to_srgb(VipsImage *in, VipsImage **out, int *converted) {
     if (!loaded) return -1;
     if (vips.image_get_typeof(in, "icc-profile-data") != 0) {
         if (vips.icc_transform(in, out, "srgb", "embedded", 1, NULL) == 0) { *converted = 1; return 0; }
-        vips.error_clear();  /* an unusable profile: keep the pixels as they are */
+        vips.error_clear();  /* an unusable profile: go on as if it had none */
     }
-    vips.object_ref(in);
-    *out = in;
-    return 0;
+    switch (vips.image_get_interpretation(in)) {
+    case VSHIM_INTERPRETATION_sRGB:
+    case VSHIM_INTERPRETATION_B_W:
+        if (vips.image_get_format(in) == VSHIM_FORMAT_UCHAR) {
+            vips.object_ref(in);
+            *out = in;
+            return 0;
+        }
+        break;
+    default:
+        break;
+    }
+    /* 16-bit, CMYK (vips' built-in profile), Lab...: to 8-bit sRGB, or 8-bit gray for gray. */
+    int gray = vips.image_get_interpretation(in) == VSHIM_INTERPRETATION_GREY16 ||
+               vips.image_get_interpretation(in) == VSHIM_INTERPRETATION_B_W;
+    VipsImage *t = NULL;
+    if (vips.colourspace(in, &t, gray ? VSHIM_INTERPRETATION_B_W : VSHIM_INTERPRETATION_sRGB, NULL)) return -1;
+    int r = vips.cast(t, out, VSHIM_FORMAT_UCHAR, NULL);
+    vips.object_unref(t);
+    if (r == 0) *converted = 1;
+    return r;
+}
+
+int vshim_upright(VipsImage *in, VipsImage **out) {
+    *out = NULL;
+    if (!loaded) return -1;
+    if (vips.image_get_orientation(in) <= 1) {
+        vips.object_ref(in);
+        *out = in;
+        return 0;
+    }
+    VipsImage *turned = NULL;
+    if (vips.autorot(in, &turned, NULL)) return -1;
+    *out = vips.image_copy_memory(turned);
+    vips.object_unref(turned);
+    return *out ? 0 : -1;
 }
 
 int vshim_rgba8(VipsImage *in, VipsImage **out) {
@@ -208,3 +244,38 @@ void vshim_unref(VipsImage *im) { if (loaded && im) vips.object_unref(im); }
 void vshim_free(void *p) { if (loaded && p) vips.gfree(p); }
 const char *vshim_error(void) { return loaded && init_result == 0 ? vips.error_buffer() : load_error; }
 void vshim_error_clear(void) { if (loaded) vips.error_clear(); }
+
+static void free_pixels(VipsImage *image, void *pixels) {
+    (void)image;
+    vips.gfree(pixels);
+}
+
+int vshim_reduce_to(VipsImage *in, int width, int height, VipsImage **out) {
+    *out = NULL;
+    if (!loaded) return -1;
+    int iw = vips.image_get_width(in), ih = vips.image_get_height(in), bands = vips.image_get_bands(in);
+    if (vips.image_get_format(in) != VSHIM_FORMAT_UCHAR || bands < 1 || bands > 4) {
+        return vips.resize(in, out, (double)width / iw, "vscale", (double)height / ih, "kernel", VSHIM_KERNEL_LINEAR, NULL);
+    }
+    const unsigned char *pixels = vips.image_get_data(in); /* computes a lazy image into memory */
+    if (!pixels) return -1;
+    size_t size = (size_t)width * (size_t)height * (size_t)bands;
+    unsigned char *buffer = vips.gmalloc(size);
+    if (vshim_resample_u8(pixels, iw, ih, bands, buffer, width, height, 1) != 0) {
+        vips.gfree(buffer);
+        vips.error("vshim_reduce_to", "%s", "out of memory");
+        return -1;
+    }
+    VipsImage *image = vips.image_new_from_memory(buffer, size, width, height, bands, VSHIM_FORMAT_UCHAR);
+    if (!image) {
+        vips.gfree(buffer);
+        return -1;
+    }
+    vips.signal_connect_data(image, "postclose", (void (*)(void))free_pixels, buffer, NULL, 0);
+    int orientation = 0;
+    if (vips.image_get_typeof(in, "orientation") != 0 && vips.image_get_int(in, "orientation", &orientation) == 0) {
+        vips.image_set_int(image, "orientation", orientation);
+    }
+    *out = image;
+    return 0;
+}

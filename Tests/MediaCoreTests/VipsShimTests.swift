@@ -35,15 +35,67 @@ import VipsShim
         let jpeg = buffer.map { Array(UnsafeRawBufferPointer(start: $0, count: length)) } ?? []
         #expect(jpeg.starts(with: [0xFF, 0xD8, 0xFF]))
         vshim_free(buffer)
-        #expect(vshim_webpsave_buffer(thumb, 80, &buffer, &length) == 0)
+        #expect(vshim_webpsave_buffer(thumb, 80, 4, &buffer, &length) == 0)
         #expect(length > 12)
         vshim_free(buffer)
 
-        var big: OpaquePointer?
-        #expect(vshim_thumbnail_image_box(thumb, 500, 500, 0, &big) == 0)
-        #expect(vshim_width(big) == 24 && vshim_height(big) == 18)  // never upscaled
-        vshim_unref(big)
+        var reduced: OpaquePointer?
+        #expect(vshim_reduce_to(thumb, 12, 5, &reduced) == 0)
+        #expect(vshim_width(reduced) == 12 && vshim_height(reduced) == 5 && vshim_bands(reduced) == 1)
+        vshim_unref(reduced)
         vshim_unref(thumb)
+    }
+
+    /// Deterministic noise: every pixel different, so a wrong tap or weight shows.
+    private func noise(_ count: Int, seed: UInt64) -> [UInt8] {
+        var state = seed
+        return (0..<count).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+    }
+
+    private func resample(_ input: [UInt8], _ iw: Int, _ ih: Int, bands: Int, to ow: Int, _ oh: Int, simd: Bool) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: ow * oh * bands)
+        let status = input.withUnsafeBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { o in
+                vshim_resample_u8(i.baseAddress, Int32(iw), Int32(ih), Int32(bands), o.baseAddress, Int32(ow), Int32(oh), simd ? 1 : 0)
+            }
+        }
+        return status == 0 ? out : nil
+    }
+
+    /// The SIMD and portable reductions compute the same integer sums: same bytes, for every band
+    /// count and for the factors the thumbnailer uses (1.05 for the preview, 5.8 for the
+    /// thumbnail, odd sizes, a single row or column).
+    @Test(arguments: [1, 2, 3, 4])
+    func simdAndPortableResamplingGiveTheSameBytes(bands: Int) throws {
+        let sizes = [(403, 302, 384, 288), (384, 288, 67, 50), (333, 250, 100, 75), (97, 61, 32, 32),
+                     (7, 300, 3, 41), (300, 1, 29, 1), (1, 1, 1, 1), (5, 5, 5, 5)]
+        for (iw, ih, ow, oh) in sizes {
+            let input = noise(iw * ih * bands, seed: UInt64(iw * 31 + ih + bands))
+            let fast = try #require(resample(input, iw, ih, bands: bands, to: ow, oh, simd: true))
+            let portable = try #require(resample(input, iw, ih, bands: bands, to: ow, oh, simd: false))
+            #expect(fast == portable, "\(iw)×\(ih)×\(bands) → \(ow)×\(oh)")
+        }
+        #expect(vshim_resample_u8(nil, 0, 1, Int32(bands), nil, 1, 1, 1) == -1)
+    }
+
+    /// What a reduction must do to a picture: a flat colour stays that colour exactly (the
+    /// weights sum to one), a fine checkerboard averages to its mean (antialiased, not
+    /// sampled), and a ramp stays a ramp.
+    @Test func resamplingKeepsFlatColoursAndAveragesDetail() throws {
+        let flat = [UInt8](repeating: 0, count: 64 * 48 * 3).enumerated().map { UInt8([200, 100, 7][$0.offset % 3]) }
+        let flatOut = try #require(resample(flat, 64, 48, bands: 3, to: 20, 15, simd: true))
+        #expect(flatOut == (0..<(20 * 15)).flatMap { _ in [200, 100, 7] as [UInt8] })
+
+        let checker = (0..<(400 * 300)).map { i in ((i % 400) + (i / 400)) % 2 == 0 ? UInt8(255) : 0 }
+        let gray = try #require(resample(checker, 400, 300, bands: 1, to: 57, 43, simd: true))
+        #expect(gray.allSatisfy { abs(Int($0) - 128) <= 3 }, "got \(gray.min() ?? 0)...\(gray.max() ?? 0)")
+
+        let ramp = (0..<(256 * 4)).map { UInt8($0 % 256) }
+        let half = try #require(resample(ramp, 256, 4, bands: 1, to: 128, 2, simd: true))
+        for x in 0..<128 { #expect(abs(Int(half[x]) - (2 * x) - 1) <= 1, "x \(x): \(half[x])") }
     }
 
     @Test func failuresLeaveAMessageThatCanBeCleared() throws {

@@ -8,7 +8,7 @@ import Testing
         #expect(VIPS_SIZE_DOWN.rawValue == 2)           // VSHIM_SIZE_DOWN
         #expect(VIPS_ACCESS_SEQUENTIAL.rawValue == 1)   // VSHIM_ACCESS_SEQUENTIAL
         #expect(VIPS_FAIL_ON_ERROR.rawValue == 2)       // VSHIM_FAIL_ON_ERROR
-        #expect(VIPS_SIZE_FORCE.rawValue == 3)          // VSHIM_SIZE_FORCE
+        #expect(VIPS_INTERPRETATION_GREY16.rawValue == 26) // VSHIM_INTERPRETATION_GREY16
         #expect(VIPS_INTERPRETATION_B_W.rawValue == 1)  // VSHIM_INTERPRETATION_B_W
         #expect(VIPS_INTERPRETATION_sRGB.rawValue == 22) // VSHIM_INTERPRETATION_sRGB
         #expect(VIPS_FORMAT_UCHAR.rawValue == 0)        // VSHIM_FORMAT_UCHAR

@@ -34,6 +34,9 @@ public struct ThumbnailSpec: Sendable, Hashable, Codable {
     public var thumbnailShortEdge = 250
     /// WebP quality of the thumbnail. Default 80.
     public var thumbnailQuality = 80
+    /// WebP encoder effort of the thumbnail, 0 (fastest) to 6 (smallest). Default 2: on a 333×250
+    /// thumbnail it takes 3.5 ms where libwebp's default 4 takes 7.5 ms, for files 3 % larger.
+    public var thumbnailEffort = 2
     /// Longest side of the RGBA pixels a ThumbHash is computed from (ThumbHash takes at most 100). Default 100.
     public var placeholderMaxSide = 100
     /// Side of the square grayscale buffer for perceptual hashes. Default 32.
