@@ -16,6 +16,7 @@ static struct {
     int (*image_get_height)(const VipsImage *);
     int (*image_get_bands)(const VipsImage *);
     int (*jpegload)(const char *, VipsImage **, ...);
+    int (*jpegload_buffer)(const void *, size_t, VipsImage **, ...);
     VipsImage *(*image_copy_memory)(VipsImage *);
     int (*colourspace)(VipsImage *, VipsImage **, int, ...);
     int (*cast)(VipsImage *, VipsImage **, int, ...);
@@ -75,6 +76,7 @@ static void vshim_load(void) {
     RESOLVE(image_get_height, "vips_image_get_height");
     RESOLVE(image_get_bands, "vips_image_get_bands");
     RESOLVE(jpegload, "vips_jpegload");
+    RESOLVE(jpegload_buffer, "vips_jpegload_buffer");
     RESOLVE(image_copy_memory, "vips_image_copy_memory");
     RESOLVE(colourspace, "vips_colourspace");
     RESOLVE(cast, "vips_cast");
@@ -145,6 +147,13 @@ int vshim_jpegsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
 int vshim_jpegload_shrink(const char *path, int shrink, VipsImage **out) {
     if (!loaded) return -1;
     return vips.jpegload(path, out, "shrink", shrink, "access", VSHIM_ACCESS_SEQUENTIAL, "fail_on", VSHIM_FAIL_ON_ERROR, NULL);
+}
+
+int vshim_jpegload_buffer_shrink(const void *buf, size_t len, int shrink, int orientation, VipsImage **out) {
+    if (!loaded) return -1;
+    if (vips.jpegload_buffer(buf, len, out, "shrink", shrink, "access", VSHIM_ACCESS_SEQUENTIAL, "fail_on", VSHIM_FAIL_ON_ERROR, NULL)) return -1;
+    if (orientation >= 1 && orientation <= 8) vips.image_set_int(*out, "orientation", orientation);
+    return 0;
 }
 
 int vshim_thumbnail_file_box(const char *path, int width, int height, VipsImage **out) {

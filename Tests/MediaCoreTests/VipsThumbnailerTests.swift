@@ -67,6 +67,31 @@ import Testing
         #expect(try StandardMetadataReader().read(bytes: r.preview.bytes).make == nil)
     }
 
+    /// A raw file whose pixels libvips cannot read but which carries a full-size JPEG preview
+    /// (here a "NEF": a TIFF whose IFD0 points at a 3000×2000 JPEG, orientation 6): the preview
+    /// is decoded, shrunk to 1440 and turned upright by the raw's orientation.
+    @Test func rawsRenderTheirEmbeddedPreview() throws {
+        let jpeg = EmbeddedPreviewTests.jpeg(width: 3000, height: 2000)
+        let raw = EmbeddedPreviewTests.TIFFFile(
+            ifds: [[(0x0100, .short(6000)), (0x0101, .short(4000)), (0x0112, .short(6)), (0x0201, .offset(0)), (0x0202, .length(0))]],
+            blobs: [jpeg]).build()
+        try EmbeddedPreviewTests.withTemporaryFile(raw) { path throws in
+            var metadata = MediaMetadata(format: .nef)
+            metadata.pixelWidth = 6000
+            metadata.pixelHeight = 4000
+            metadata.orientation = 6
+            let r = try VipsThumbnailer().render(path: path, metadata: metadata)
+            #expect(r.preview.width == 1440 && r.preview.height == 2160)  // upright: portrait
+            #expect(r.thumbnail.width == 250 && r.thumbnail.height == 375)
+
+            // Without a preview (the JPEG's bytes cut off) the file is undecodable, by name.
+            let cut = Array(raw.prefix(200))
+            try EmbeddedPreviewTests.withTemporaryFile(cut) { cutPath throws in
+                #expect(throws: MediaCoreError.self) { try VipsThumbnailer().render(path: cutPath, metadata: metadata) }
+            }
+        }
+    }
+
     @Test func undecodableImagesGiveAClearError() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vips-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -102,8 +127,10 @@ struct VipsThumbnailerCorpusTests {
                 rendered += 1
                 let previewShort = min(r.preview.width, r.preview.height)
                 let thumbShort = min(r.thumbnail.width, r.thumbnail.height)
-                // Camera raw files render their first TIFF page for now (often a small preview);
-                // the embedded full-size JPEG preview is the next step.
+                // Camera raw files render their embedded JPEG preview (or libvips' reading of the
+                // file when that is larger), whose size is not the raw's: the raws of the corpus are
+                // test files with 8×8 previews or none (see EmbeddedPreviewTests), and
+                // rawsRenderTheirEmbeddedPreview checks a full-size one.
                 if var w = metadata.width, var h = metadata.height, metadata.format.kind != .raw {
                     // HEIF pixels are turned by `irot` (libheif applies it), even where an EXIF
                     // orientation decides the reported display size (exiftool's convention).

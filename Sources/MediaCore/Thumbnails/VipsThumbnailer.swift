@@ -64,16 +64,12 @@ public struct VipsThumbnailer: Thumbnailer {
     private func decodePreview(path: String, metadata: MediaMetadata, spec: ThumbnailSpec) throws(MediaCoreError) -> VipsImage {
         let target = spec.previewShortEdge
         if metadata.format == .jpeg, let w = metadata.pixelWidth, let h = metadata.pixelHeight, w > 0, h > 0 {
-            // The decoder shrinks by the largest power of two (up to 8) that keeps the short edge
-            // at or above the preview's: the one decode of the file, into memory.
-            let shrink = [8, 4, 2].first { min(w, h) / $0 >= target } ?? 1
-            let loaded = try VipsImage.call(path, "decoding the JPEG") { vshim_jpegload_shrink(path, Int32(shrink), &$0) }
-            let decoded = try VipsImage.call(path, "decoding the JPEG") { vshim_copy_memory(loaded.pointer, &$0) }
-            // Colour first (the reduction keeps no profile), then the reduction left after the
-            // DCT shrink (less than 2×), then upright on the fewer pixels.
-            let srgb = try decoded.srgb(path)
-            let sized = try srgb.reduced(path, to: Self.shortEdgeSize(srgb.width, srgb.height, target), "resizing to the preview")
-            return try VipsImage.call(path, "turning the image upright") { vshim_upright(sized.pointer, &$0) }
+            return try decodeJPEG(path, "decoding the JPEG", width: w, height: h, target: target) { shrink, out in
+                vshim_jpegload_shrink(path, shrink, &out)
+            }
+        }
+        if metadata.format.kind == .raw, let embedded = try embeddedPreview(path: path, metadata: metadata, spec: spec) {
+            return embedded
         }
         // Other formats: vips_thumbnail shrinks on load where the loader can and turns upright.
         // The aspect ratio decides the box; without it, read the header (no pixels yet).
@@ -87,6 +83,44 @@ public struct VipsThumbnailer: Thumbnailer {
         let sized = try VipsImage.call(path, "decoding the image") { vshim_thumbnail_file_box(path, Int32(side), Int32(side), &$0) }
         let srgb = try sized.srgb(path)
         return try VipsImage.call(path, "decoding the image") { vshim_copy_memory(srgb.pointer, &$0) }
+    }
+
+    /// A raw file's embedded JPEG preview, decoded like a JPEG and turned by the raw's
+    /// orientation; `nil` when the file has none, or when libvips reads the file itself (a DNG's
+    /// or TIFF-based raw's first page) at a larger size than the preview.
+    private func embeddedPreview(path: String, metadata: MediaMetadata, spec: ThumbnailSpec) throws(MediaCoreError) -> VipsImage? {
+        guard let jpeg = try EmbeddedPreview.largestJPEG(in: path, format: metadata.format) else { return nil }
+        if min(jpeg.width, jpeg.height) < spec.previewShortEdge {
+            var header: OpaquePointer?
+            if vshim_open_file(path, &header) == 0, let header {
+                let own = VipsImage(owning: header)
+                if own.width * own.height > jpeg.pixelCount { return nil }
+            }
+            vshim_error_clear()
+        }
+        let bytes = try EmbeddedPreview.bytes(of: jpeg, in: path)
+        let orientation = Int32(metadata.orientation ?? 0)
+        // withUnsafeBytes rethrows untyped errors: carry the typed one out in a Result.
+        return try bytes.withUnsafeBytes { raw in
+            Result { () throws(MediaCoreError) -> VipsImage in
+                try decodeJPEG(path, "decoding the embedded preview", width: jpeg.width, height: jpeg.height, target: spec.previewShortEdge) { shrink, out in
+                    vshim_jpegload_buffer_shrink(raw.baseAddress, raw.count, shrink, orientation, &out)
+                }
+            }
+        }.get()
+    }
+
+    /// A JPEG decoded once into memory: the decoder shrinks by the largest power of two (up to 8)
+    /// that keeps the short edge at or above `target`; then colour (the reduction keeps no
+    /// profile), the reduction left (less than 2×), and upright on the fewer pixels.
+    private func decodeJPEG(_ path: String, _ step: String, width: Int, height: Int, target: Int,
+                            load: (Int32, inout OpaquePointer?) -> Int32) throws(MediaCoreError) -> VipsImage {
+        let shrink = [8, 4, 2].first { min(width, height) / $0 >= target } ?? 1
+        let loaded = try VipsImage.call(path, step) { load(Int32(shrink), &$0) }
+        let decoded = try VipsImage.call(path, step) { vshim_copy_memory(loaded.pointer, &$0) }
+        let srgb = try decoded.srgb(path)
+        let sized = try srgb.reduced(path, to: Self.shortEdgeSize(srgb.width, srgb.height, target), "resizing to the preview")
+        return try VipsImage.call(path, "turning the image upright") { vshim_upright(sized.pointer, &$0) }
     }
 
     /// `width × height` scaled so that the short edge is `shortEdge`, never enlarged.
@@ -134,7 +168,8 @@ enum VipsRuntime {
 final class VipsImage {
     let pointer: OpaquePointer
 
-    private init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    /// Takes over a reference the caller owns.
+    init(owning pointer: OpaquePointer) { self.pointer = pointer }
 
     deinit { vshim_unref(pointer) }
 
@@ -149,7 +184,7 @@ final class VipsImage {
         guard status == 0, let out else {
             throw MediaCoreError(.undecodable, "\(step) failed", path: path, underlying: VipsImage.takeError())
         }
-        return VipsImage(out)
+        return VipsImage(owning: out)
     }
 
     /// This image resized to exactly `size` (the same image when it has that size already).

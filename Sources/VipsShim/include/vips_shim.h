@@ -59,6 +59,12 @@ int vshim_jpegsave_buffer(VipsImage *in, int q, void **buf, size_t *len);
 
 /** vips_jpegload(path, out, "shrink", shrink, "access", SEQUENTIAL, "fail_on", ERROR): DCT-domain shrink-on-load (1, 2, 4 or 8). */
 int vshim_jpegload_shrink(const char *path, int shrink, VipsImage **out);
+/**
+ * vips_jpegload_buffer(buf, len, out, "shrink", shrink, "access", SEQUENTIAL, "fail_on", ERROR),
+ * with the orientation tag set to `orientation` when it is 1...8 (the embedded preview of a raw
+ * file turns by the raw's tag). `buf` must stay alive until the pixels are computed.
+ */
+int vshim_jpegload_buffer_shrink(const void *buf, size_t len, int shrink, int orientation, VipsImage **out);
 /** vips_thumbnail(path, out, width, "height", height, "size", DOWN): shrink-on-load, auto-rotate, sRGB; fits the box, never upscales. */
 int vshim_thumbnail_file_box(const char *path, int width, int height, VipsImage **out);
 /**
