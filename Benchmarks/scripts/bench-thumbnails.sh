@@ -136,6 +136,36 @@ for src, preview, thumb in rows:
     if diff > 8: problems.append(f"{name}: Pillow and vips previews differ (mean abs {diff:.1f})")
     checked += 1
     rotated += bool(t and t["orientation"] != 1)
+# MediaKit's derived files (when MEDIA_CMD ran into $WORK/lib): the same checks, compared with
+# vipsthumbnail's preview of the same photo.
+media_db = os.path.join(work, "lib", "library.sqlite")
+media_checked, media_maxdiff = 0, 0.0
+if os.path.exists(media_db):
+    m = sqlite3.connect(media_db)
+    rows = m.execute("SELECT a.original_filename, p.path, t.path FROM assets a "
+                     "LEFT JOIN derived_files p ON p.asset_id = a.id AND p.kind = 'preview' AND p.status = 'ready' "
+                     "LEFT JOIN derived_files t ON t.asset_id = a.id AND t.kind = 'thumbnail' AND t.status = 'ready'").fetchall()
+    for name, preview, thumb in rows:
+        if not preview or not thumb:
+            problems.append(f"MediaKit {name}: no ready preview/thumbnail"); continue
+        t = truth.get(name)
+        with Image.open(os.path.join(work, "lib", preview)) as a, Image.open(os.path.join(work, "lib", thumb)) as b:
+            if min(a.size) != 1440: problems.append(f"MediaKit {name}: preview {a.size}")
+            if min(b.size) != 250: problems.append(f"MediaKit {name}: thumb {b.size}")
+            if t:
+                portrait = t["height"] > t["width"]
+                if (a.size[1] > a.size[0]) != portrait or (b.size[1] > b.size[0]) != portrait:
+                    problems.append(f"MediaKit {name}: orientation, preview {a.size}, thumb {b.size}")
+            mine = a.convert("RGB").resize((64, 64))
+        stem = os.path.splitext(name)[0]
+        with Image.open(os.path.join(work, "vips", "preview", stem + ".jpg")) as v:
+            diff = sum(ImageStat.Stat(ImageChops.difference(mine, v.convert("RGB").resize((64, 64)))).mean) / 3
+        media_maxdiff = max(media_maxdiff, diff)
+        if diff > 8: problems.append(f"MediaKit {name}: preview differs from vipsthumbnail's (mean abs {diff:.1f})")
+        media_checked += 1
+    if media_checked:
+        print(f"MediaKit: verified {media_checked} previews and thumbnails (sizes, orientation); "
+              f"vs vipsthumbnail preview max mean abs diff {media_maxdiff:.1f}/255")
 vips_count = len(os.listdir(os.path.join(work, "vips", "preview")))
 if vips_count != len(rows): problems.append(f"vips made {vips_count} previews, Pillow {len(rows)}")
 print(f"verified {checked} images ({rotated} with EXIF orientation != 1): previews short edge 1440, "

@@ -30,8 +30,18 @@ protocol Catalog: Sendable {
     /// Whether a managed asset refers to this object.
     func isObjectReferenced(sha256: String) throws(MediaStoreError) -> Bool
 
+    /// How many assets there are (all owners).
+    func assetCount() throws(MediaStoreError) -> Int
+
     /// The derived files recorded for an asset.
     func derivedFiles(of asset: AssetID) throws(MediaStoreError) -> [DerivedFile]
+    /// Replaces an asset's derived-file records and its ThumbHash, in one transaction.
+    /// - Parameter sha256: The asset's content hash, which names its derived files (shared by
+    ///   the assets of other owners with the same bytes).
+    /// - Returns: The paths of the asset's former derived files that no record refers to any
+    ///   more, to delete once this has been committed.
+    func replaceDerivedFiles(of asset: AssetID, sha256: String, with files: [DerivedFile],
+                             thumbhash: [UInt8]?) throws(MediaStoreError) -> [String]
 
     /// A consistent copy of the whole catalog into a new file, taken while others write.
     func backup(to path: String) throws(MediaStoreError)

@@ -51,6 +51,11 @@ public struct ImportSummary: Sendable, Hashable, Codable {
     public var unchanged = 0
     /// Files that could not be read or stored; see `failures`.
     public var failed = 0
+    /// Of `imported`, the photos whose preview or thumbnail could not be made (pixels that cannot
+    /// be decoded, libvips missing, a derived file that cannot be written): the original and its
+    /// metadata are kept, and the derived file is recorded as failed with the reason
+    /// (``Library/derivedFiles(of:)``). ``Library/regenerateThumbnails(_:events:)`` tries again.
+    public var thumbnailFailures = 0
     /// Bytes of the new assets' originals.
     public var bytesImported: Int64 = 0
     /// Bytes read and hashed (0 on a rescan that finds nothing new).

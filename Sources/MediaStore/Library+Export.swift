@@ -91,15 +91,7 @@ extension Library {
 
     private func exportOne(_ asset: Asset, root: String, template: ExportTemplate, options: ExportOptions,
                            summary: inout ExportSummary) throws(MediaStoreError) {
-        let source: String
-        switch asset.storage {
-        case .external(let path): source = path
-        case .managed:
-            guard let local = blobs.localPath(of: asset.hash.sha256) else {
-                throw MediaStoreError(.notFound, "the original is missing from the library", assetID: asset.id)
-            }
-            source = local
-        }
+        let source = try originalPath(of: asset)
         let relative = template.render(asset)
         var target = root + "/" + relative
         try Posix.makeDirectory((target as NSString).deletingLastPathComponent)

@@ -42,12 +42,8 @@ extension Library {
                          events: (@Sendable (ImportEvent) -> Void)? = nil) async -> ImportSummary {
         let run = ImportRun(library: self, paths: paths, options: options, events: events)
         let workers = max(1, options.concurrency)
-        await withTaskCancellationHandler {
-            await BlockingThreads.run(count: workers + 1, name: "mediakit-import") { index in
-                if index == workers { run.countFiles() } else { run.work() }
-            }
-        } onCancel: {
-            run.stop(because: "cancelled")
+        await BlockingThreads.run(count: workers + 1, name: "mediakit-import", onCancel: { run.stop(because: "cancelled") }) { index in
+            if index == workers { run.countFiles() } else { run.work() }
         }
         return run.finish()
     }
@@ -88,7 +84,7 @@ final class ImportRun: Sendable {
         var walkFinished = false
         var pending: [PendingImport] = []
         var lastCommit = Date()
-        var lastProgress = Date.distantPast
+        var progressClock = ProgressClock()
         var stopped: String?
     }
     private let state = Mutex(State())
@@ -220,8 +216,8 @@ final class ImportRun: Sendable {
             asset.fileCreatedAt = (try? FileManager.default.attributesOfItem(atPath: path))?[.creationDate] as? Date
             var derived: [DerivedFile] = []
             if let thumbnailer {
-                (derived, asset.thumbhash) = library.makeDerivedFiles(path: path, metadata: metadata, sha256: hash.sha256,
-                                                                      thumbnailer: thumbnailer, spec: options.thumbnailSpec)
+                (derived, asset.thumbhash, _) = library.makeDerivedFiles(path: path, metadata: metadata, sha256: hash.sha256,
+                                                                         thumbnailer: thumbnailer, spec: options.thumbnailSpec)
             }
             return pending(.new(asset, derived: derived))
         } catch {
@@ -298,6 +294,9 @@ final class ImportRun: Sendable {
                     case .imported:
                         s.summary.imported += 1
                         s.summary.bytesImported += item.sourceSize
+                        if case .new(_, let derived) = item.content, derived.contains(where: { $0.status == .failed }) {
+                            s.summary.thumbnailFailures += 1
+                        }
                     case .duplicate:
                         s.summary.duplicates += 1
                     }
@@ -320,11 +319,9 @@ final class ImportRun: Sendable {
     func reportProgress(force: Bool) {
         guard let events else { return }
         let snapshot: ImportProgress? = state.withLock { s in
-            let now = Date()
-            guard force || now.timeIntervalSince(s.lastProgress) >= options.progressInterval else { return nil }
-            s.lastProgress = now
+            guard s.progressClock.isDue(every: options.progressInterval, force: force) else { return nil }
             return ImportProgress(processed: s.processed, found: max(s.found, s.processed), walkFinished: s.walkFinished,
-                                  summary: s.summary, elapsed: now.timeIntervalSince(start))
+                                  summary: s.summary, elapsed: Date().timeIntervalSince(start))
         }
         if let snapshot { events(.progress(snapshot)) }
     }
@@ -357,23 +354,44 @@ final class LockedIterator<Element>: @unchecked Sendable {
     }
 }
 
+/// When a run's next progress event is due.
+struct ProgressClock {
+    private var last = Date.distantPast
+
+    /// Whether `interval` seconds have passed since the last event (always when `force`d);
+    /// when so, the clock starts again.
+    mutating func isDue(every interval: Double, force: Bool) -> Bool {
+        let now = Date()
+        guard force || now.timeIntervalSince(last) >= interval else { return false }
+        last = now
+        return true
+    }
+}
+
 /// Runs blocking work on dedicated threads, never on Swift's cooperative pool.
 enum BlockingThreads {
     /// Runs `body(0..<count)` on `count` new threads and returns when all have finished.
-    static func run(count: Int, name: String, _ body: @escaping @Sendable (Int) -> Void) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let group = DispatchGroup()
-            for index in 0..<count {
-                group.enter()
-                let thread = Thread {
-                    body(index)
-                    group.leave()
+    /// - Parameter onCancel: Called (once, on any thread) when the calling task is cancelled;
+    ///   it should make the bodies return soon.
+    static func run(count: Int, name: String, onCancel: @escaping @Sendable () -> Void = {},
+                    _ body: @escaping @Sendable (Int) -> Void) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let group = DispatchGroup()
+                for index in 0..<count {
+                    group.enter()
+                    let thread = Thread {
+                        body(index)
+                        group.leave()
+                    }
+                    thread.name = "\(name)-\(index)"
+                    thread.stackSize = 4 << 20
+                    thread.start()
                 }
-                thread.name = "\(name)-\(index)"
-                thread.stackSize = 4 << 20
-                thread.start()
+                group.notify(queue: .global()) { continuation.resume() }
             }
-            group.notify(queue: .global()) { continuation.resume() }
+        } onCancel: {
+            onCancel()
         }
     }
 }

@@ -25,12 +25,9 @@ extension Library {
     ///   - body: Called once per asset; return `false` to stop.
     /// - Complexity: O(n) over the library, O(`pageSize`) memory.
     public func forEachAsset(pageSize: Int = 1000, _ body: (Asset) throws -> Bool) throws {
-        var cursor: Int64 = 0
-        while true {
-            let page = try catalog.assets(after: cursor, limit: pageSize)
-            for asset in page.assets where try !body(asset) { return }
-            guard page.assets.count == pageSize else { return }
-            cursor = page.next
+        var cursor = AssetCursor(catalog: catalog, pageSize: pageSize)
+        while let asset = try cursor.next() {
+            if try !body(asset) { return }
         }
     }
 
@@ -100,7 +97,40 @@ public struct LibraryStatistics: Sendable, Hashable, Codable {
     public var latest: String?
     /// Assets per format.
     public var formats: [String: Int] = [:]
+    /// Images (not videos) without a ready thumbnail: imported without thumbnails, or whose
+    /// pixels could not be decoded. ``Library/regenerateThumbnails(_:events:)`` makes them.
+    public var imagesWithoutThumbnail = 0
 
     /// Empty statistics.
     public init() {}
+}
+
+/// The catalog's assets in import order, read a page at a time (memory stays at one page).
+struct AssetCursor: Sendable {
+    let catalog: any Catalog
+    let pageSize: Int
+    private var page: [Asset] = []
+    private var index = 0
+    private var after: Int64 = 0
+    private var isLastPage = false
+
+    init(catalog: any Catalog, pageSize: Int) {
+        self.catalog = catalog
+        self.pageSize = max(1, pageSize)
+    }
+
+    /// The next asset, or `nil` after the last one.
+    mutating func next() throws(MediaStoreError) -> Asset? {
+        if index == page.count {
+            guard !isLastPage else { return nil }
+            let next = try catalog.assets(after: after, limit: pageSize)
+            page = next.assets
+            index = 0
+            after = next.next
+            isLastPage = page.count < pageSize
+            guard !page.isEmpty else { return nil }
+        }
+        defer { index += 1 }
+        return page[index]
+    }
 }

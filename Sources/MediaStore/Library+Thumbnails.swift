@@ -25,22 +25,26 @@ extension Library {
 
     /// Renders and writes the preview and thumbnail of one original; a failure becomes a
     /// `failed` record with the reason (the import goes on), a video an `unsupported` one.
+    /// - Returns: The records, the ThumbHash when the original was decoded, and the first error
+    ///   writing a derived file (also in its record), which is not the original's fault.
     func makeDerivedFiles(path source: String, metadata: MediaMetadata, sha256: String,
-                          thumbnailer: Result<any Thumbnailer, MediaCoreError>, spec: ThumbnailSpec) -> ([DerivedFile], [UInt8]?) {
+                          thumbnailer: Result<any Thumbnailer, MediaCoreError>,
+                          spec: ThumbnailSpec) -> (files: [DerivedFile], thumbhash: [UInt8]?, writeError: MediaStoreError?) {
         func all(_ status: DerivedFile.Status, _ reason: String) -> [DerivedFile] {
             DerivedFile.Kind.allCases.map { DerivedFile(kind: $0, status: status, error: reason) }
         }
         if metadata.format.kind == .video {
-            return (all(.unsupported, "no preview for videos yet: no frame decoder is available"), nil)
+            return (all(.unsupported, "no preview for videos yet: no frame decoder is available"), nil, nil)
         }
         let rendered: RenderedImages
         do {
             rendered = try thumbnailer.get().render(path: source, metadata: metadata, spec: spec)
         } catch {
-            return (all(.failed, error.description), nil)
+            return (all(.failed, error.description), nil, nil)
         }
         let shard = FileSystemBlobStore.shard(sha256)
         var files: [DerivedFile] = []
+        var writeError: MediaStoreError?
         for (kind, image, ext) in [(DerivedFile.Kind.preview, rendered.preview, "jpg"), (.thumbnail, rendered.thumbnail, "webp")] {
             let relative = "thumbs/\(shard)/\(sha256)-\(min(image.width, image.height)).\(ext)"
             do throws(MediaStoreError) {
@@ -49,9 +53,33 @@ extension Library {
                                          width: image.width, height: image.height, size: Int64(image.bytes.count)))
             } catch {
                 files.append(DerivedFile(kind: kind, status: .failed, error: error.description))
+                if writeError == nil { writeError = error }
             }
         }
-        return (files, rendered.thumbhash)
+        return (files, rendered.thumbhash, writeError)
+    }
+
+    /// Whether an asset's preview and thumbnail are both recorded `ready`, their files are on
+    /// disk, and it has a ThumbHash.
+    func hasReadyDerivedFiles(_ asset: Asset, _ files: [DerivedFile]) -> Bool {
+        asset.thumbhash != nil && DerivedFile.Kind.allCases.allSatisfy { kind in
+            files.contains { $0.kind == kind && $0.status == .ready && path(of: $0).map { access($0, F_OK) == 0 } == true }
+        }
+    }
+
+    /// Where an asset's original can be read: its object in ``blobs``, or its external path
+    /// (which may have gone missing since; the caller checks).
+    /// - Throws: `MediaStoreError.notFound` when the library has no local copy of the object.
+    func originalPath(of asset: Asset) throws(MediaStoreError) -> String {
+        switch asset.storage {
+        case .external(let path):
+            return path
+        case .managed:
+            guard let local = blobs.localPath(of: asset.hash.sha256) else {
+                throw MediaStoreError(.notFound, "the original is missing from the library", assetID: asset.id)
+            }
+            return local
+        }
     }
 
     /// Writes a derived file atomically (staging file, fsync, rename). Derived files can be made

@@ -120,6 +120,10 @@ extension SQLiteCatalog {
             s.objects = try Int.fetchOne(db, sql: "SELECT count(DISTINCT sha256) FROM assets WHERE external_path IS NULL") ?? 0
             s.users = try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0
             s.sources = try Int.fetchOne(db, sql: "SELECT count(*) FROM import_sources") ?? 0
+            s.imagesWithoutThumbnail = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM assets a WHERE a.kind = 'image' AND NOT EXISTS
+                    (SELECT 1 FROM derived_files d WHERE d.asset_id = a.id AND d.kind = 'thumbnail' AND d.status = 'ready')
+                """) ?? 0
             for row in try Row.fetchAll(db, sql: "SELECT format, count(*) AS n FROM assets GROUP BY format ORDER BY n DESC, format") {
                 s.formats[row["format"]] = row["n"]
             }
@@ -145,12 +149,38 @@ extension SQLiteCatalog {
         }
     }
 
+    func assetCount() throws(MediaStoreError) -> Int {
+        try read("counting the assets") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM assets") ?? 0 }
+    }
+
     func derivedFiles(of asset: AssetID) throws(MediaStoreError) -> [DerivedFile] {
         try read("reading the derived files of \(asset)") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM derived_files WHERE asset_id = ? ORDER BY kind", arguments: [asset.description]).compactMap { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM derived_files WHERE asset_id = ? ORDER BY kind"),
+                             arguments: [asset.description]).compactMap { row in
                 guard let kind = DerivedFile.Kind(rawValue: row["kind"]), let status = DerivedFile.Status(rawValue: row["status"]) else { return nil }
                 return DerivedFile(kind: kind, status: status, path: row["path"], format: (row["format"] as String?).flatMap(MediaFormat.init),
                                    width: row["width"], height: row["height"], size: row["size"], error: row["error"])
+            }
+        }
+    }
+
+    func replaceDerivedFiles(of asset: AssetID, sha256: String, with files: [DerivedFile],
+                             thumbhash: [UInt8]?) throws(MediaStoreError) -> [String] {
+        try write("recording the derived files of \(asset)") { db in
+            let id = asset.description
+            let now = Date().timeIntervalSince1970
+            let old = try String.fetchAll(db, sql: "SELECT path FROM derived_files WHERE asset_id = ? AND path IS NOT NULL",
+                                          arguments: [id])
+            try db.execute(sql: "DELETE FROM derived_files WHERE asset_id = ?", arguments: [id])
+            for file in files { try Self.insertDerived(file, of: asset, db, now: now) }
+            try db.execute(sql: "UPDATE assets SET thumbhash = ?, updated_at = ? WHERE id = ?",
+                           arguments: [thumbhash.map { Data($0) }, now, id])
+            // Derived files are named by the content hash: only assets with the same bytes can share one.
+            let kept = Set(files.compactMap(\.path))
+            return try Set(old).subtracting(kept).sorted().filter { path in
+                try !(Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM assets a JOIN derived_files d ON d.asset_id = a.id WHERE a.sha256 = ? AND d.path = ?)
+                    """, arguments: [Hex.blob(sha256), path]) ?? false)
             }
         }
     }

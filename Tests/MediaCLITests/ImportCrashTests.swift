@@ -55,6 +55,14 @@ import MediaStore
         }
     }
 
+    /// Removes a test's folder, read-only objects included.
+    static func remove(_ dir: String) {
+        if let walker = FileManager.default.enumerator(atPath: dir) {
+            for case let name as String in walker { chmod(dir + "/" + name, 0o755) }
+        }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
     @Test func jsonSummaryAndExitCodes() throws {
         let dir = NSTemporaryDirectory() + "mediakit-cli-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -66,6 +74,7 @@ import MediaStore
         #expect(object?["imported"] as? Int == 5)
         #expect(object?["failed"] as? Int == 1)
         #expect(object?["duplicates"] as? Int == 0 && object?["skipped"] as? Int == 0)
+        #expect(object?["thumbnailFailures"] as? Int == 5, "the photos have headers but no pixels")
         #expect(object?["seconds"] is Double)
         #expect(first.stderr.contains(dir + "/photos/broken.jpg"), "the failure names the file")
 
@@ -81,12 +90,7 @@ import MediaStore
     /// kill -9 at random moments, then import again: the library is clean and complete.
     @Test func killedImportsLeaveNothingBroken() throws {
         let dir = NSTemporaryDirectory() + "mediakit-kill-" + UUID().uuidString
-        defer {
-            if let walker = FileManager.default.enumerator(atPath: dir) {
-                for case let name as String in walker { chmod(dir + "/" + name, 0o755) }
-            }
-            try? FileManager.default.removeItem(atPath: dir)
-        }
+        defer { Self.remove(dir) }
         let count = 300
         try Self.photos(in: dir + "/photos", count: count)
         var generator = SystemRandomNumberGenerator()

@@ -36,16 +36,16 @@ struct ImportCommand: AsyncParsableCommand {
         options.mode = mode.mode
         if let jobs { options.concurrency = max(1, jobs) }
         options.makesThumbnails = !noThumbnails
-        let display = ImportProgressDisplay(isTerminal: Terminal.stderrIsTerminal)
+        let display = ProgressDisplay(isTerminal: Terminal.stderrIsTerminal)
         let summary = await lib.import(paths, options: options) { display.show($0) }
         display.finish(summary)
         if json {
             let object: [String: Any] = [
                 "imported": summary.imported, "duplicates": summary.duplicates, "skipped": summary.skipped,
-                "failed": summary.failed, "seconds": (summary.seconds * 1000).rounded() / 1000,
+                "failed": summary.failed, "thumbnailFailures": summary.thumbnailFailures,
+                "seconds": (summary.seconds * 1000).rounded() / 1000,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try Terminal.printJSON(object)
         }
         if summary.failed > 0 || summary.stoppedBecause != nil { throw ExitCode(1) }
     }

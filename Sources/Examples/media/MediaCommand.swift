@@ -7,6 +7,7 @@ struct MediaCommand: AsyncParsableCommand {
         commandName: "media",
         abstract: "A self-hosted photo and video library, on the command line.",
         subcommands: [MetadataCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self, TimelineCommand.self,
-                      StatsCommand.self, VerifyCommand.self, ExportCommand.self, BackupCommand.self, ThumbnailCommand.self]
+                      StatsCommand.self, VerifyCommand.self, ExportCommand.self, BackupCommand.self, ThumbnailCommand.self,
+                      RegenerateThumbnailsCommand.self]
     )
 }

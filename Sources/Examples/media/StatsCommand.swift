@@ -23,6 +23,8 @@ struct StatsCommand: AsyncParsableCommand {
         print("size        \(ByteCountFormatter.string(fromByteCount: s.bytes, countStyle: .file)) in \(s.objects) objects")
         print("dates       \(s.earliest ?? "-") … \(s.latest ?? "-")")
         print("with GPS    \(s.withLocation)")
+        print("thumbnails  \(s.imagesWithoutThumbnail) images without one"
+            + (s.imagesWithoutThumbnail > 0 ? " (media regenerate-thumbnails --missing tries again)" : ""))
         print("sources     \(s.sources) paths seen by imports; \(s.users) users")
         print("formats     " + s.formats.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
