@@ -27,7 +27,8 @@ let package = Package(
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
         // Fixed-arity wrappers for libvips' variadic API (Swift cannot call C varargs); loads
         // libvips on demand, so tools that only read metadata never pay for loading it.
-        .target(name: "VipsShim", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // libjpeg is linked (small; libvips' own dependency); libvips itself is dlopened on first use.
+        .target(name: "VipsShim", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread"), .linkedLibrary("jpeg")]),
 
         .target(
             name: "MediaCore",

@@ -17,8 +17,10 @@ public struct ImportOptions: Sendable, Hashable {
 
     /// What happens to the originals. Default ``Mode/copy``.
     public var mode: Mode = .copy
-    /// Files processed at a time. Default: the number of active cores.
-    public var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Files processed at a time. Default: one more than the active cores, because each worker
+    /// also waits on the disk (reading, and syncing the object it stored): on 2 cores, 3 workers
+    /// import the 12 MP benchmark photos with thumbnails 7–10 % faster than 2.
+    public var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount + 1
     /// Files recorded per catalog transaction. Default 64.
     public var batchSize: Int = 64
     /// The longest a processed file waits for its batch to be committed, in seconds. Default 1.

@@ -1,7 +1,9 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include "vips_shim.h"
+#include "vips_shim_internal.h"
 
 /* The libvips and GLib functions used, resolved by vshim_load(). */
 static struct {
@@ -32,7 +34,8 @@ static struct {
     void (*error_clear)(void);
     void (*object_unref)(void *);
     void (*gfree)(void *);
-    void *(*gmalloc)(size_t);
+    void *(*gtry_malloc)(size_t);
+    void (*image_set_blob_copy)(VipsImage *, const char *, const void *, size_t);
     int (*image_get_format)(const VipsImage *);
     const void *(*image_get_data)(VipsImage *);
     VipsImage *(*image_new_from_memory)(const void *, size_t, int, int, int, int);
@@ -92,7 +95,8 @@ static void vshim_load(void) {
     RESOLVE(error_clear, "vips_error_clear");
     RESOLVE(object_unref, "g_object_unref");
     RESOLVE(gfree, "g_free");
-    RESOLVE(gmalloc, "g_malloc");
+    RESOLVE(gtry_malloc, "g_try_malloc");
+    RESOLVE(image_set_blob_copy, "vips_image_set_blob_copy");
     RESOLVE(image_get_format, "vips_image_get_format");
     RESOLVE(image_get_data, "vips_image_get_data");
     RESOLVE(image_new_from_memory, "vips_image_new_from_memory");
@@ -259,6 +263,33 @@ static void free_pixels(VipsImage *image, void *pixels) {
     vips.gfree(pixels);
 }
 
+unsigned char *vshim_alloc_pixels(size_t size) { return loaded ? vips.gtry_malloc(size ? size : 1) : NULL; }
+void vshim_free_pixels(void *pixels) { if (loaded && pixels) vips.gfree(pixels); }
+void vshim_set_int(VipsImage *image, const char *name, int value) { if (loaded) vips.image_set_int(image, name, value); }
+void vshim_set_blob(VipsImage *image, const char *name, const void *data, size_t length) {
+    if (loaded) vips.image_set_blob_copy(image, name, data, length);
+}
+
+void vshim_report_error(const char *domain, const char *format, ...) {
+    if (!loaded) return;
+    char message[512];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    vips.error(domain, "%s", message);
+}
+
+VipsImage *vshim_wrap_pixels(unsigned char *pixels, size_t size, int width, int height, int bands) {
+    VipsImage *image = vips.image_new_from_memory(pixels, size, width, height, bands, VSHIM_FORMAT_UCHAR);
+    if (!image) {
+        vips.gfree(pixels);
+        return NULL;
+    }
+    vips.signal_connect_data(image, "postclose", (void (*)(void))free_pixels, pixels, NULL, 0);
+    return image;
+}
+
 int vshim_reduce_to(VipsImage *in, int width, int height, VipsImage **out) {
     *out = NULL;
     if (!loaded) return -1;
@@ -269,18 +300,14 @@ int vshim_reduce_to(VipsImage *in, int width, int height, VipsImage **out) {
     const unsigned char *pixels = vips.image_get_data(in); /* computes a lazy image into memory */
     if (!pixels) return -1;
     size_t size = (size_t)width * (size_t)height * (size_t)bands;
-    unsigned char *buffer = vips.gmalloc(size);
-    if (vshim_resample_u8(pixels, iw, ih, bands, buffer, width, height, 1) != 0) {
-        vips.gfree(buffer);
-        vips.error("vshim_reduce_to", "%s", "out of memory");
+    unsigned char *buffer = vshim_alloc_pixels(size);
+    if (!buffer || vshim_resample_u8(pixels, iw, ih, bands, buffer, width, height, 1) != 0) {
+        vshim_free_pixels(buffer);
+        vshim_report_error("vshim_reduce_to", "out of memory for %d×%d pixels", width, height);
         return -1;
     }
-    VipsImage *image = vips.image_new_from_memory(buffer, size, width, height, bands, VSHIM_FORMAT_UCHAR);
-    if (!image) {
-        vips.gfree(buffer);
-        return -1;
-    }
-    vips.signal_connect_data(image, "postclose", (void (*)(void))free_pixels, buffer, NULL, 0);
+    VipsImage *image = vshim_wrap_pixels(buffer, size, width, height, bands);
+    if (!image) return -1;
     int orientation = 0;
     if (vips.image_get_typeof(in, "orientation") != 0 && vips.image_get_int(in, "orientation", &orientation) == 0) {
         vips.image_set_int(image, "orientation", orientation);

@@ -98,6 +98,46 @@ import VipsShim
         for x in 0..<128 { #expect(abs(Int(half[x]) - (2 * x) - 1) <= 1, "x \(x): \(half[x])") }
     }
 
+    /// libjpeg called directly gives the same pixels as libvips' loader at the same DCT scale,
+    /// keeps the ICC profile (an Adobe RGB photo is converted), leaves CMYK to libvips, and
+    /// fails on a cut file with its name in the message.
+    @Test(.enabled(if: Corpus.isAvailable, "the shared corpus is not present"))
+    func directJPEGDecodeMatchesLibvips() throws {
+        let adobe = Corpus.path("media/metadata-extractor-images/jpg/Canon EOS 7D.jpg")
+        for shrink: Int32 in [1, 2, 4] {
+            var direct: OpaquePointer?, viaVips: OpaquePointer?, copied: OpaquePointer?
+            #expect(vshim_jpeg_decode_file(adobe, shrink, 0, &direct) == 0)
+            #expect(vshim_jpegload_shrink(adobe, shrink, &viaVips) == 0)
+            #expect(vshim_copy_memory(viaVips, &copied) == 0)
+            var a: UnsafeMutableRawPointer?, b: UnsafeMutableRawPointer?
+            var la = 0, lb = 0
+            #expect(vshim_write_to_memory(direct, &a, &la) == 0 && vshim_write_to_memory(copied, &b, &lb) == 0)
+            let same = la == lb && la > 0 && a.flatMap { a in b.map { memcmp(a, $0, la) == 0 } } == true
+            #expect(same, "shrink \(shrink): the pixels differ")
+            vshim_free(a)
+            vshim_free(b)
+            var srgb: OpaquePointer?
+            var converted: Int32 = 0
+            #expect(vshim_to_srgb(direct, &srgb, &converted) == 0 && converted == 1, "the Adobe RGB profile was not kept")
+            [direct, viaVips, copied, srgb].forEach { vshim_unref($0) }
+        }
+
+        var cmyk: OpaquePointer?
+        #expect(vshim_jpeg_decode_file(Corpus.path("media/metadata-extractor-images/jpg/Multiple ICC segments.jpg"), 1, 0, &cmyk) == 1)
+        #expect(cmyk == nil)
+
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: adobe)))
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID()).jpg").path
+        try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: cut))
+        defer { try? FileManager.default.removeItem(atPath: cut) }
+        var image: OpaquePointer?
+        vshim_error_clear()
+        #expect(vshim_jpeg_decode_file(cut, 2, 0, &image) == -1 && image == nil)
+        let message = String(cString: vshim_error())
+        #expect(message.contains(cut) && message.contains("Premature end"), "\(message)")
+        vshim_error_clear()
+    }
+
     @Test func failuresLeaveAMessageThatCanBeCleared() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("shim-\(UUID()).jpg").path
         try Data("not an image".utf8).write(to: URL(fileURLWithPath: path))

@@ -18,7 +18,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "What happens to the originals: copied into the library (default), moved into it, or left in place and referenced.")
     var mode: ImportModeFlag = .copy
 
-    @Option(name: .long, help: "Files processed at a time (default: the number of cores).")
+    @Option(name: .long, help: "Files processed at a time (default: one more than the number of cores).")
     var jobs: Int?
 
     @Flag(name: .long, help: "Do not make previews, thumbnails and ThumbHashes (hash, store and metadata only).")

@@ -65,6 +65,17 @@ int vshim_jpegload_shrink(const char *path, int shrink, VipsImage **out);
  * file turns by the raw's tag). `buf` must stay alive until the pixels are computed.
  */
 int vshim_jpegload_buffer_shrink(const void *buf, size_t len, int shrink, int orientation, VipsImage **out);
+/**
+ * A JPEG decoded by libjpeg directly (see jpeg_decode.c), DCT-scaled by 1/`shrink` (1, 2, 4 or
+ * 8), on the calling thread: 8-bit RGB or gray in memory, its ICC profile kept as
+ * "icc-profile-data" and the orientation tag set to `orientation` when it is 1...8. `name`
+ * names the image in errors. Returns 0; 1 for a CMYK or YCCK JPEG, which it leaves to
+ * vshim_jpegload_shrink; -1 on error (corrupt, truncated, out of memory), the reason in the
+ * error buffer.
+ */
+int vshim_jpeg_decode(const void *data, size_t length, int shrink, int orientation, const char *name, VipsImage **out);
+/** vshim_jpeg_decode of the file at `path`, read whole into memory first. */
+int vshim_jpeg_decode_file(const char *path, int shrink, int orientation, VipsImage **out);
 /** vips_thumbnail(path, out, width, "height", height, "size", DOWN): shrink-on-load, auto-rotate, sRGB; fits the box, never upscales. */
 int vshim_thumbnail_file_box(const char *path, int width, int height, VipsImage **out);
 /**
