@@ -64,7 +64,7 @@ let package = Package(
 
         // libFuzzer harness for the container parsers (scripts/fuzz.sh); a replay tool otherwise.
         .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
-        .executableTarget(name: "MediaFuzz", dependencies: ["MediaCore", "FuzzDriver"], path: "Fuzz/MediaFuzz", swiftSettings: swiftSettings),
+        .executableTarget(name: "MediaFuzz", dependencies: ["MediaCore", "VipsShim", "FuzzDriver"], path: "Fuzz/MediaFuzz", swiftSettings: swiftSettings),
 
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore", "VipsShim"], swiftSettings: swiftSettings),
         // Checks the shim's declarations against the installed vips.h (the only user of CVips).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes MediaCore's container parsers with libFuzzer (Swift's -sanitize=fuzzer, plus ASan).
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-#   targets: jpeg tiff png webp gif isobmff riff raw ts exif xmp all (default: all of them but "all")
+#   targets: jpeg tiff png webp gif isobmff riff raw ts exif xmp preview decode all
+#   (default: all of them but "all")
 # Seeds come from ../shared/corpus (or $MEDIAKIT_CORPUS) when present; the growing corpus and any
 # crash inputs are kept in fuzz-out/ (not committed). Two targets run at a time (2 cores).
 set -euo pipefail
@@ -9,11 +10,11 @@ cd "$(dirname "$0")/.."
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(jpeg tiff png webp gif isobmff riff raw ts exif xmp)
+[ ${#targets[@]} -eq 0 ] && targets=(jpeg tiff png webp gif isobmff riff raw ts exif xmp preview decode)
 corpus="${MEDIAKIT_CORPUS:-../shared/corpus}"
 
 swift build --scratch-path .build-fuzz --product MediaFuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >&2
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xcc -fsanitize=address >&2
 bin=.build-fuzz/debug/MediaFuzz
 
 seed() {  # seed TARGET: corpus files whose format the target parses
@@ -22,7 +23,7 @@ seed() {  # seed TARGET: corpus files whose format the target parses
   [ -d "$corpus/media" ] || return 0
   local pattern
   case $t in
-    jpeg|exif) pattern='.*\.(jpe?g|JPE?G)$' ;;
+    jpeg|exif|decode) pattern='.*\.(jpe?g|JPE?G)$' ;;
     tiff) pattern='.*\.(tiff?|TIFF?|btf|dng|nef|cr2|iiq)$' ;;
     png) pattern='.*\.(png|PNG)$' ;;
     webp) pattern='.*\.(webp)$' ;;
@@ -30,6 +31,7 @@ seed() {  # seed TARGET: corpus files whose format the target parses
     isobmff) pattern='.*\.(heic|HEIC|heif|avif|mov|mp4|3gp|cr3|jp2|jxl)$' ;;
     riff) pattern='.*\.(avi|AVI|bmp)$' ;;
     raw) pattern='.*\.(raf|mrw|rw2|crw|x3f)$' ;;
+    preview) pattern='.*\.(raf|rw2|crw|cr3|cr2|nef|dng|orf|arw|pef|tiff?)$' ;;
     ts) pattern='.*\.(mts|m2ts)$' ;;
     xmp) pattern='.*\.(jpg|png)$' ;;
     *) pattern='.*' ;;

@@ -6,15 +6,18 @@
 // regression tests and CI check crashes found earlier.
 //
 // The target is chosen by the MEDIAKIT_FUZZ_TARGET environment variable (or the first argument
-// when replaying): jpeg, tiff, png, webp, gif, isobmff, riff, raw, ts, exif, xmp, or all (sniff first).
+// when replaying): jpeg, tiff, png, webp, gif, isobmff, riff, raw, ts, exif, xmp, all (sniff
+// first), preview (the embedded JPEG previews of raws) or decode (VipsShim's libjpeg decoder and
+// its SIMD reduction, on the bytes as a JPEG).
 @testable import MediaCore
 import FuzzDriver
+import VipsShim
 #if canImport(Glibc)
 import Glibc
 #endif
 
 enum FuzzTarget: String, CaseIterable {
-    case jpeg, tiff, png, webp, gif, isobmff, riff, raw, ts, exif, xmp, all
+    case jpeg, tiff, png, webp, gif, isobmff, riff, raw, ts, exif, xmp, all, preview, decode
 
     static let current: FuzzTarget = {
         guard let name = getenv("MEDIAKIT_FUZZ_TARGET") else { return .all }
@@ -42,7 +45,24 @@ enum FuzzTarget: String, CaseIterable {
             }
         case .xmp: _ = XMPParser.parse(bytes)
         case .all: _ = try? StandardMetadataReader().read(bytes: bytes)
+        case .preview:
+            for format in [MediaFormat.dng, .rw2, .orf, .cr3, .raf, .crw] { _ = try? EmbeddedPreview.largest(in: source, format: format) }
+        case .decode: decode(bytes)
         }
+    }
+
+    /// Decodes the bytes as a JPEG at 1/2 scale and reduces the result, as the thumbnailer does.
+    private func decode(_ bytes: [UInt8]) {
+        guard vshim_init("MediaFuzz") == 0 else { return }
+        vshim_configure(0, 1)
+        var image: OpaquePointer?
+        let status = bytes.withUnsafeBytes { vshim_jpeg_decode($0.baseAddress, $0.count, 2, 6, "fuzz", &image) }
+        if status == 0, let image {
+            var reduced: OpaquePointer?
+            if vshim_reduce_to(image, max(1, vshim_width(image) * 2 / 3), max(1, vshim_height(image) / 3), &reduced) == 0 { vshim_unref(reduced) }
+            vshim_unref(image)
+        }
+        vshim_error_clear()
     }
 
     /// Scans as `format` and decodes what the scan found, as the reader does.

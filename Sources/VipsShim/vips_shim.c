@@ -2,6 +2,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 #include "vips_shim.h"
 #include "vips_shim_internal.h"
 
@@ -31,6 +33,7 @@ static struct {
     int (*icc_transform)(VipsImage *, VipsImage **, const char *, ...);
     void *(*object_ref)(void *);
     const char *(*error_buffer)(void);
+    char *(*error_buffer_copy)(void);
     void (*error_clear)(void);
     void (*object_unref)(void *);
     void (*gfree)(void *);
@@ -92,6 +95,7 @@ static void vshim_load(void) {
     RESOLVE(icc_transform, "vips_icc_transform");
     RESOLVE(object_ref, "g_object_ref");
     RESOLVE(error_buffer, "vips_error_buffer");
+    RESOLVE(error_buffer_copy, "vips_error_buffer_copy");
     RESOLVE(error_clear, "vips_error_clear");
     RESOLVE(object_unref, "g_object_unref");
     RESOLVE(gfree, "g_free");
@@ -256,6 +260,21 @@ int vshim_bands(VipsImage *im) { return loaded ? vips.image_get_bands(im) : 0; }
 void vshim_unref(VipsImage *im) { if (loaded && im) vips.object_unref(im); }
 void vshim_free(void *p) { if (loaded && p) vips.gfree(p); }
 const char *vshim_error(void) { return loaded && init_result == 0 ? vips.error_buffer() : load_error; }
+char *vshim_error_take(void) {
+    if (!loaded || init_result != 0) {
+        size_t n = strlen(load_error) + 1;
+        char *copy = malloc(n);
+        if (copy) memcpy(copy, load_error, n);
+        return copy;
+    }
+    char *text = vips.error_buffer_copy(); /* g_malloc'd, the buffer cleared under vips' lock */
+    if (!text) return NULL;
+    size_t n = strlen(text) + 1;
+    char *copy = malloc(n);
+    if (copy) memcpy(copy, text, n);
+    vips.gfree(text);
+    return copy;
+}
 void vshim_error_clear(void) { if (loaded) vips.error_clear(); }
 
 static void free_pixels(VipsImage *image, void *pixels) {

@@ -35,9 +35,8 @@ public struct VipsThumbnailer: Thumbnailer {
     }
 
     public func render(path: String, metadata: MediaMetadata, spec: ThumbnailSpec) throws(MediaCoreError) -> RenderedImages {
-        // libvips' error buffer is process-wide and also collects warnings of calls that succeed:
-        // start clean so an error names this file's problem, not an earlier one's.
-        vshim_error_clear()
+        // libvips' error buffer is process-wide: a failed step takes (copies and clears) it at
+        // once, and nothing clears it otherwise, so that renders on other threads keep theirs.
         let preview = try decodePreview(path: path, metadata: metadata, spec: spec)
         let previewJPEG = try preview.save(path, format: .jpeg, quality: spec.previewQuality, effort: 0)
 
@@ -215,8 +214,9 @@ final class VipsImage {
 
     /// The libvips error buffer, cleared.
     static func takeError() -> String {
-        let text = String(cString: vshim_error()).trimmingCharacters(in: .whitespacesAndNewlines)
-        vshim_error_clear()
+        let taken = vshim_error_take()
+        defer { free(taken) }
+        let text = (taken.map { String(cString: $0) } ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "libvips gave no reason" : text
     }
 

@@ -130,6 +130,13 @@ void vshim_unref(VipsImage *im);
 void vshim_free(void *p);
 /** The current libvips error buffer (process-wide), or the reason libvips could not be loaded. */
 const char *vshim_error(void);
+/**
+ * The error buffer's text, taken: copied and cleared in one step under libvips' lock, so two
+ * threads failing at once do not clear each other's message before it is read (libvips has one
+ * buffer per process; a message can still carry another thread's failure of the same moment).
+ * Free with free(); NULL when memory runs out.
+ */
+char *vshim_error_take(void);
 /** vips_error_clear. */
 void vshim_error_clear(void);
 
