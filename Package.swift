@@ -66,13 +66,15 @@ let package = Package(
         .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
         .executableTarget(name: "MediaFuzz", dependencies: ["MediaCore", "VipsShim", "FuzzDriver"], path: "Fuzz/MediaFuzz", swiftSettings: swiftSettings),
 
-        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore", "VipsShim"], swiftSettings: swiftSettings),
+        // The corpus locator every test target shares.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore", "VipsShim", "TestSupport"], swiftSettings: swiftSettings),
         // Checks the shim's declarations against the installed vips.h (the only user of CVips).
         .testTarget(name: "VipsShimTests", dependencies: ["CVips"], swiftSettings: swiftSettings),
-        .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         // Drives the `media` executable as a user would (kill -9 during import, exit codes).
         .testTarget(name: "MediaCLITests", dependencies: ["media", "MediaStore"], path: "Tests/MediaCLITests", swiftSettings: swiftSettings),
-        .testTarget(name: "MediaMLTests", dependencies: ["MediaML"], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaMLTests", dependencies: ["MediaML", "VipsShim", "TestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -29,6 +29,10 @@ static struct {
     void *(*image_write_to_memory)(VipsImage *, size_t *);
     int (*resize)(VipsImage *, VipsImage **, double, ...);
     int (*autorot)(VipsImage *, VipsImage **, ...);
+    int (*copy)(VipsImage *, VipsImage **, ...);
+    int (*extract_area)(VipsImage *, VipsImage **, int, int, int, int, ...);
+    int (*linear1)(VipsImage *, VipsImage **, double, double, ...);
+    int (*rot)(VipsImage *, VipsImage **, int, ...);
     unsigned long (*image_get_typeof)(const VipsImage *, const char *);
     int (*icc_transform)(VipsImage *, VipsImage **, const char *, ...);
     void *(*object_ref)(void *);
@@ -47,6 +51,7 @@ static struct {
     void (*image_set_int)(VipsImage *, const char *, int);
     void (*error)(const char *, const char *, ...);
     int (*image_get_interpretation)(const VipsImage *);
+    VipsImage *(*image_new_from_memory_copy)(const void *, size_t, int, int, int, int);
     int (*image_get_orientation)(VipsImage *);
 } vips;
 
@@ -92,6 +97,10 @@ static void vshim_load(void) {
     RESOLVE(image_get_typeof, "vips_image_get_typeof");
     RESOLVE(resize, "vips_resize");
     RESOLVE(autorot, "vips_autorot");
+    RESOLVE(copy, "vips_copy");
+    RESOLVE(extract_area, "vips_extract_area");
+    RESOLVE(linear1, "vips_linear1");
+    RESOLVE(rot, "vips_rot");
     RESOLVE(icc_transform, "vips_icc_transform");
     RESOLVE(object_ref, "g_object_ref");
     RESOLVE(error_buffer, "vips_error_buffer");
@@ -109,6 +118,7 @@ static void vshim_load(void) {
     RESOLVE(image_set_int, "vips_image_set_int");
     RESOLVE(error, "vips_error");
     RESOLVE(image_get_interpretation, "vips_image_get_interpretation");
+    RESOLVE(image_new_from_memory_copy, "vips_image_new_from_memory_copy");
     RESOLVE(image_get_orientation, "vips_image_get_orientation");
     loaded = 1;
 }
@@ -150,6 +160,43 @@ int vshim_webpsave_buffer(VipsImage *in, int q, int effort, void **buf, size_t *
 int vshim_jpegsave_buffer(VipsImage *in, int q, void **buf, size_t *len) {
     if (!loaded) return -1;
     return vips.jpegsave_buffer(in, buf, len, "Q", q, "strip", 1, NULL);
+}
+
+int vshim_jpegsave_oriented(VipsImage *in, int q, int orientation, void **buf, size_t *len) {
+    if (!loaded) return -1;
+    VipsImage *copy = NULL;
+    /* vips_copy: a new image header, so the caller's image keeps its own tag. */
+    if (vips.copy(in, &copy, NULL)) return -1;
+    vips.image_set_int(copy, "orientation", orientation);
+    int r = vips.jpegsave_buffer(copy, buf, len, "Q", q, NULL);
+    vips.object_unref(copy);
+    return r;
+}
+
+int vshim_crop(VipsImage *in, int left, int top, int width, int height, VipsImage **out) {
+    if (!loaded) return -1;
+    return vips.extract_area(in, out, left, top, width, height, NULL);
+}
+
+int vshim_linear_u8(VipsImage *in, double a, double b, VipsImage **out) {
+    if (!loaded) return -1;
+    VipsImage *t = NULL;
+    if (vips.linear1(in, &t, a, b, NULL)) return -1;
+    int r = vips.cast(t, out, VSHIM_FORMAT_UCHAR, NULL);
+    vips.object_unref(t);
+    return r;
+}
+
+int vshim_rotate(VipsImage *in, int quarters, VipsImage **out) {
+    if (!loaded) return -1;
+    /* VipsAngle: D0 0, D90 1, D180 2, D270 3 (clockwise). */
+    return vips.rot(in, out, quarters & 3, NULL);
+}
+
+int vshim_image_from_pixels(const void *pixels, int width, int height, int bands, VipsImage **out) {
+    if (!loaded) return -1;
+    *out = vips.image_new_from_memory_copy(pixels, (size_t)width * (size_t)height * (size_t)bands, width, height, bands, VSHIM_FORMAT_UCHAR);
+    return *out ? 0 : -1;
 }
 
 int vshim_jpegload_shrink(const char *path, int shrink, VipsImage **out) {

@@ -54,6 +54,19 @@ void vshim_configure(int cache_max_ops, int concurrency);
 int vshim_open_file(const char *path, VipsImage **out);
 /** vips_webpsave_buffer(in, buf, len, "Q", q, "effort", effort, "strip", TRUE). Free *buf with vshim_free. */
 int vshim_webpsave_buffer(VipsImage *in, int q, int effort, void **buf, size_t *len);
+/**
+ * vips_jpegsave_buffer(in, buf, len, "Q", q) keeping metadata, with the orientation tag set to
+ * `orientation` (1...8) in the EXIF it writes. Free *buf with vshim_free.
+ */
+int vshim_jpegsave_oriented(VipsImage *in, int q, int orientation, void **buf, size_t *len);
+/** vips_extract_area: the `width` × `height` rectangle at (left, top). */
+int vshim_crop(VipsImage *in, int left, int top, int width, int height, VipsImage **out);
+/** vips_linear(in, a, b) cast back to 8 bits (clipped): each sample times `a` plus `b`. */
+int vshim_linear_u8(VipsImage *in, double a, double b, VipsImage **out);
+/** vips_rot by `quarters` quarter turns clockwise (1, 2 or 3). */
+int vshim_rotate(VipsImage *in, int quarters, VipsImage **out);
+/** An 8-bit image of `bands` interleaved bands copied from `pixels` (rows packed). */
+int vshim_image_from_pixels(const void *pixels, int width, int height, int bands, VipsImage **out);
 /** vips_jpegsave_buffer(in, buf, len, "Q", q, "strip", TRUE) (no optimize_coding: its second pass costs more than the 5 % it saves). Free *buf with vshim_free. */
 int vshim_jpegsave_buffer(VipsImage *in, int q, void **buf, size_t *len);
 

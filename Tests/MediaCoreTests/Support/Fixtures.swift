@@ -1,27 +1,6 @@
 import Foundation
+@_exported import TestSupport
 @testable import MediaCore
-
-/// Where the shared corpus lives: `MEDIAKIT_CORPUS`, else `../shared/corpus` beside the package.
-enum Corpus {
-    static let root: String = {
-        if let env = ProcessInfo.processInfo.environment["MEDIAKIT_CORPUS"], !env.isEmpty { return env }
-        let package = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return package.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-    }()
-
-    static var isAvailable: Bool { FileManager.default.fileExists(atPath: root + "/truth.jsonl") }
-
-    static func path(_ relative: String) -> String { root + "/" + relative }
-
-    /// truth.jsonl, one dictionary per file.
-    static func truth() throws -> [[String: Any]] {
-        let text = try String(contentsOfFile: root + "/truth.jsonl", encoding: .utf8)
-        return try text.split(separator: "\n").map {
-            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
-        }
-    }
-}
 
 /// Builds small TIFF/EXIF structures for tests (little-endian).
 struct TIFFBuilder {

@@ -1,17 +1,6 @@
 import Foundation
+@_exported import TestSupport
 import MediaStore
-
-/// Where the shared corpus lives: `MEDIAKIT_CORPUS`, else `../shared/corpus` beside the package.
-enum Corpus {
-    static let root: String = {
-        if let env = ProcessInfo.processInfo.environment["MEDIAKIT_CORPUS"], !env.isEmpty { return env }
-        let package = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return package.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-    }()
-
-    static var isAvailable: Bool { FileManager.default.fileExists(atPath: root + "/truth.jsonl") }
-}
 
 /// A temporary folder removed when the value is released.
 final class TemporaryFolder {

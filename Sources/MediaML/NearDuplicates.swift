@@ -1,0 +1,104 @@
+/// When two pictures are the same photo: both perceptual hashes close.
+///
+/// pHash alone at imagehash's usual threshold confuses similar shots (a burst, the same scene
+/// a second later); requiring the difference hash to agree too keeps those apart while resized,
+/// recompressed, lightly cropped, brightened, converted or stripped copies still match. The
+/// defaults were chosen on the near-duplicate set that `NearDuplicateCorpusTests` builds from
+/// the development corpus (BENCHMARKS.md has the sweep).
+public struct NearDuplicatePolicy: Sendable, Hashable, Codable {
+    /// Largest pHash distance of a match. Default 10.
+    public var maxPHashDistance = 10
+    /// Largest dHash distance of a match. Default 12.
+    public var maxDHashDistance = 12
+
+    /// The defaults.
+    public init() {}
+
+    /// Creates a policy with these thresholds.
+    public init(maxPHashDistance: Int, maxDHashDistance: Int) {
+        self.maxPHashDistance = maxPHashDistance
+        self.maxDHashDistance = maxDHashDistance
+    }
+
+    /// Whether two hashes are the same photo (never when either picture is flat).
+    public func matches(_ a: PerceptualHash, _ b: PerceptualHash) -> Bool {
+        guard !a.isFlat, !b.isFlat else { return false }
+        let d = a.distance(to: b)
+        return d.phash <= maxPHashDistance && d.dhash <= maxDHashDistance
+    }
+}
+
+/// Near-duplicate detection over a growing set of pictures: each new picture is compared, through
+/// a ``HammingIndex`` on its pHash, with the ones already there (sub-linear), and the matches
+/// are joined into groups (union-find).
+///
+/// ```swift
+/// var finder = NearDuplicateFinder()
+/// for (id, hash) in hashes { _ = finder.add(id: id, hash: hash) }   // returns the matches
+/// finder.groups()                                                  // [[id]] of 2 or more
+/// ```
+public struct NearDuplicateFinder: Sendable {
+    /// The matching rule.
+    public let policy: NearDuplicatePolicy
+    private var index = HammingIndex()
+    private var hashes: [Int64: PerceptualHash] = [:]
+    private var parent: [Int64: Int64] = [:]
+
+    /// An empty finder.
+    public init(policy: NearDuplicatePolicy = NearDuplicatePolicy()) {
+        self.policy = policy
+    }
+
+    /// Pictures added.
+    public var count: Int { hashes.count }
+
+    /// The pictures already added that match `hash`, nearest first, with their distances.
+    public func matches(of hash: PerceptualHash) -> [(id: Int64, phash: Int, dhash: Int)] {
+        guard !hash.isFlat else { return [] }
+        return index.neighbours(of: hash.phash, within: policy.maxPHashDistance).compactMap { candidate in
+            guard let other = hashes[candidate.id] else { return nil }
+            let d = hash.distance(to: other)
+            return d.dhash <= policy.maxDHashDistance ? (candidate.id, d.phash, d.dhash) : nil
+        }
+    }
+
+    /// Adds a picture (an id added again is replaced) and joins it with its matches.
+    /// - Returns: The matches among the pictures added before, nearest first.
+    @discardableResult
+    public mutating func add(id: Int64, hash: PerceptualHash) -> [(id: Int64, phash: Int, dhash: Int)] {
+        if let old = hashes[id], !old.isFlat { index.remove(old.phash, id: id) }
+        let found = matches(of: hash).filter { $0.id != id }
+        if !hash.isFlat { index.insert(hash.phash, id: id) }
+        hashes[id] = hash
+        if parent[id] == nil { parent[id] = id }
+        for match in found { union(id, match.id) }
+        return found
+    }
+
+    /// Joins two pictures' groups (a match recorded elsewhere, for example read from a catalog).
+    public mutating func join(_ a: Int64, _ b: Int64) {
+        if parent[a] == nil { parent[a] = a }
+        if parent[b] == nil { parent[b] = b }
+        union(a, b)
+    }
+
+    /// The groups of two or more pictures, each sorted by id, the groups by their first id.
+    public mutating func groups() -> [[Int64]] {
+        var members: [Int64: [Int64]] = [:]
+        for id in parent.keys { members[root(id), default: []].append(id) }
+        return members.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    }
+
+    private mutating func root(_ id: Int64) -> Int64 {
+        var r = id
+        while let p = parent[r], p != r { r = p }
+        var node = id
+        while let p = parent[node], p != r { parent[node] = r; node = p }  // path compression
+        return r
+    }
+
+    private mutating func union(_ a: Int64, _ b: Int64) {
+        let ra = root(a), rb = root(b)
+        if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+    }
+}
