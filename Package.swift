@@ -40,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "MediaStore",
-            dependencies: ["MediaCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["MediaCore", "MediaML", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(name: "MediaML", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "VipsShimTests", dependencies: ["CVips"], swiftSettings: swiftSettings),
         .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         // Drives the `media` executable as a user would (kill -9 during import, exit codes).
-        .testTarget(name: "MediaCLITests", dependencies: ["media", "MediaStore"], path: "Tests/MediaCLITests", swiftSettings: swiftSettings),
+        .testTarget(name: "MediaCLITests", dependencies: ["media", "MediaStore", "TestSupport"], path: "Tests/MediaCLITests", swiftSettings: swiftSettings),
         .testTarget(name: "MediaMLTests", dependencies: ["MediaML", "VipsShim", "TestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

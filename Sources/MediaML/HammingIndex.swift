@@ -79,6 +79,14 @@ public struct HammingIndex: Sendable {
         UInt16(truncatingIfNeeded: hash >> UInt64(48 - 16 * t))
     }
 
+    /// The masks a radius query XORs into each 16-bit substring of the query: every 16-bit
+    /// value with at most `radius / 4` bits set (1, 17, 137 or 697 of them for radius below 4,
+    /// 8, 12, 16). For storing the substrings elsewhere (a database index) and probing there.
+    /// - Precondition: `radius` < 16 (beyond, probing costs more than a scan).
+    public static func substringMasks(radius: Int) -> [UInt16] {
+        masks[min(masks.count - 1, max(0, radius) / 4)]
+    }
+
     /// `masks[b]`: every 16-bit mask with at most `b` bits set, for b in 0...3 (1, 17, 137, 697).
     static let masks: [[UInt16]] = (0...3).map { flipMasks(upTo: $0) }
 

@@ -102,3 +102,48 @@ public struct NearDuplicateFinder: Sendable {
         if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
     }
 }
+
+/// Which copy of a photo to keep: the best first.
+///
+/// The order a careful person would use: the most pixels; then the most metadata (a capture
+/// time from the camera rather than the file system, a place, the camera and lens, the
+/// exposure); then the original format before conversions (raw, then HEIF/AVIF, JPEG, TIFF,
+/// PNG, WebP, GIF); then the larger file (less compressed); then the earlier id.
+public enum KeepSuggestion {
+    /// The assets, best first.
+    public static func ranked(_ assets: [Asset]) -> [Asset] {
+        assets.sorted { a, b in
+            let ka = key(a), kb = key(b)
+            if ka.pixels != kb.pixels { return ka.pixels > kb.pixels }
+            if ka.metadata != kb.metadata { return ka.metadata > kb.metadata }
+            if ka.format != kb.format { return ka.format < kb.format }
+            if a.size != b.size { return a.size > b.size }
+            return a.id.description < b.id.description
+        }
+    }
+
+    /// How much a picture's metadata says (0...7).
+    public static func metadataScore(_ m: MediaMetadata) -> Int {
+        let fromCamera = m.capturedAt != nil && !(m.sources[.capturedAt] ?? "").hasPrefix("File:")
+        return [fromCamera, m.location != nil, m.make != nil, m.model != nil, m.lens != nil,
+                m.exposureTime != nil || m.fNumber != nil, m.iso != nil].filter { $0 }.count
+    }
+
+    /// Originals before conversions: lower is better.
+    public static func formatRank(_ format: MediaFormat) -> Int {
+        if format.kind == .raw { return 0 }
+        switch format {
+        case .heic, .heif, .avif: return 1
+        case .jpeg: return 2
+        case .tiff, .bigTIFF: return 3
+        case .png: return 4
+        case .webp, .jxl: return 5
+        case .gif: return 6
+        default: return 7
+        }
+    }
+
+    private static func key(_ a: Asset) -> (pixels: Int, metadata: Int, format: Int) {
+        ((a.metadata.pixelWidth ?? 0) * (a.metadata.pixelHeight ?? 0), metadataScore(a.metadata), formatRank(a.format))
+    }
+}

@@ -1,3 +1,4 @@
+import MediaML
 import MediaCore
 
 /// The seam between ``Library`` and the database behind it. ``SQLiteCatalog`` (GRDB, WAL) is the
@@ -41,7 +42,14 @@ protocol Catalog: Sendable {
     /// - Returns: The paths of the asset's former derived files that no record refers to any
     ///   more, to delete once this has been committed.
     func replaceDerivedFiles(of asset: AssetID, sha256: String, with files: [DerivedFile],
-                             thumbhash: [UInt8]?) throws(MediaStoreError) -> [String]
+                             thumbhash: [UInt8]?, perceptual: PerceptualHash?) throws(MediaStoreError) -> [String]
+
+    /// The near-duplicate pairs among an owner's assets that are not in the trash.
+    func nearDuplicatePairs(owner: UserID) throws(MediaStoreError) -> [(AssetID, AssetID)]
+
+    /// Finds every near-duplicate pair again from the stored perceptual hashes.
+    /// - Returns: The number of pairs.
+    func rescanNearDuplicates(policy: NearDuplicatePolicy) throws(MediaStoreError) -> Int
 
     /// A consistent copy of the whole catalog into a new file, taken while others write.
     func backup(to path: String) throws(MediaStoreError)
@@ -57,7 +65,7 @@ struct KnownSource: Sendable {
 /// One file's outcome, ready to be written: a new asset, or bytes the owner already has.
 struct PendingImport: Sendable {
     enum Content: Sendable {
-        case new(Asset, derived: [DerivedFile])
+        case new(Asset, derived: [DerivedFile], perceptual: PerceptualHash?)
         case duplicate(sha256: String, of: AssetID)
     }
     var content: Content

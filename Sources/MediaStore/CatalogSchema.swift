@@ -7,6 +7,7 @@ enum CatalogSchema {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-library", migrate: v1)
+        migrator.registerMigration("v2-near-duplicates", migrate: v2)
         return migrator
     }
 
@@ -190,6 +191,43 @@ enum CatalogSchema {
                 imported_at REAL NOT NULL
             );
             CREATE INDEX import_sources_asset ON import_sources(asset_id);
+            """)
+    }
+
+    /// Perceptual hashes and the near-duplicate pairs found with them.
+    ///
+    /// A hash is stored as its 64-bit pattern in an INTEGER, and again as four 16-bit substrings
+    /// (`s0` the most significant), each indexed with the owner: multi-index hashing in SQL, so a
+    /// radius query is four indexed `IN` lookups whatever the size of the library (see MediaML's
+    /// `HammingIndex`). Pairs are stored once, the smaller id first, only between assets of one
+    /// owner; groups are their connected components.
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE perceptual_hashes (
+                asset_id TEXT PRIMARY KEY NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                phash INTEGER NOT NULL,
+                dhash INTEGER NOT NULL,
+                flat INTEGER NOT NULL CHECK (flat IN (0, 1)),
+                s0 INTEGER NOT NULL CHECK (s0 BETWEEN 0 AND 65535),
+                s1 INTEGER NOT NULL CHECK (s1 BETWEEN 0 AND 65535),
+                s2 INTEGER NOT NULL CHECK (s2 BETWEEN 0 AND 65535),
+                s3 INTEGER NOT NULL CHECK (s3 BETWEEN 0 AND 65535)
+            ) WITHOUT ROWID;
+            CREATE INDEX perceptual_hashes_s0 ON perceptual_hashes(owner_id, s0) WHERE flat = 0;
+            CREATE INDEX perceptual_hashes_s1 ON perceptual_hashes(owner_id, s1) WHERE flat = 0;
+            CREATE INDEX perceptual_hashes_s2 ON perceptual_hashes(owner_id, s2) WHERE flat = 0;
+            CREATE INDEX perceptual_hashes_s3 ON perceptual_hashes(owner_id, s3) WHERE flat = 0;
+
+            CREATE TABLE near_duplicates (
+                asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                other_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                phash_distance INTEGER NOT NULL CHECK (phash_distance BETWEEN 0 AND 64),
+                dhash_distance INTEGER NOT NULL CHECK (dhash_distance BETWEEN 0 AND 64),
+                PRIMARY KEY (asset_id, other_id),
+                CHECK (asset_id < other_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX near_duplicates_other ON near_duplicates(other_id);
             """)
     }
 }

@@ -238,7 +238,8 @@ final class RegenerateRun: Sendable {
             // A file that cannot be written says nothing about the original: keep the records.
             if let error = made.writeError { throw error }
             let unreferenced = try library.catalog.replaceDerivedFiles(of: asset.id, sha256: asset.hash.sha256,
-                                                                       with: made.files, thumbhash: made.thumbhash)
+                                                                       with: made.files, thumbhash: made.thumbhash,
+                                                                       perceptual: made.perceptual)
             for relative in unreferenced { unlink(library.path + "/" + relative) }
             if let failed = made.files.first(where: { $0.status == .failed }) {
                 return .failed(RegenerateFailure(asset: asset.id, filename: asset.originalFilename,

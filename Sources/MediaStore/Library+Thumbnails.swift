@@ -1,4 +1,5 @@
 public import MediaCore
+import MediaML
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -25,22 +26,23 @@ extension Library {
 
     /// Renders and writes the preview and thumbnail of one original; a failure becomes a
     /// `failed` record with the reason (the import goes on), a video an `unsupported` one.
-    /// - Returns: The records, the ThumbHash when the original was decoded, and the first error
-    ///   writing a derived file (also in its record), which is not the original's fault.
+    /// - Returns: The records, the ThumbHash and perceptual hashes when the original was decoded,
+    ///   and the first error writing a derived file (also in its record), which is not the
+    ///   original's fault.
     func makeDerivedFiles(path source: String, metadata: MediaMetadata, sha256: String,
                           thumbnailer: Result<any Thumbnailer, MediaCoreError>,
-                          spec: ThumbnailSpec) -> (files: [DerivedFile], thumbhash: [UInt8]?, writeError: MediaStoreError?) {
+                          spec: ThumbnailSpec) -> DerivedImages {
         func all(_ status: DerivedFile.Status, _ reason: String) -> [DerivedFile] {
             DerivedFile.Kind.allCases.map { DerivedFile(kind: $0, status: status, error: reason) }
         }
         if metadata.format.kind == .video {
-            return (all(.unsupported, "no preview for videos yet: no frame decoder is available"), nil, nil)
+            return DerivedImages(files: all(.unsupported, "no preview for videos yet: no frame decoder is available"))
         }
         let rendered: RenderedImages
         do {
             rendered = try thumbnailer.get().render(path: source, metadata: metadata, spec: spec)
         } catch {
-            return (all(.failed, error.description), nil, nil)
+            return DerivedImages(files: all(.failed, error.description))
         }
         let shard = FileSystemBlobStore.shard(sha256)
         var files: [DerivedFile] = []
@@ -56,7 +58,8 @@ extension Library {
                 if writeError == nil { writeError = error }
             }
         }
-        return (files, rendered.thumbhash, writeError)
+        return DerivedImages(files: files, thumbhash: rendered.thumbhash,
+                             perceptual: try? PerceptualHash(gray: rendered.gray), writeError: writeError)
     }
 
     /// Whether an asset's preview and thumbnail are both recorded `ready`, their files are on
@@ -89,4 +92,16 @@ extension Library {
         try Posix.makeDirectory((target as NSString).deletingLastPathComponent)
         try Posix.writeFile(bytes, to: target, staging: path + "/tmp/\(getpid())-\(UInt64.random(in: 0...UInt64.max)).part")
     }
+}
+
+/// What ``Library/makeDerivedFiles(path:metadata:sha256:thumbnailer:spec:)`` made of one original.
+struct DerivedImages {
+    /// The preview's and thumbnail's records (ready, failed or unsupported).
+    var files: [DerivedFile]
+    /// The ThumbHash, when the original was decoded.
+    var thumbhash: [UInt8]?
+    /// The pHash and dHash of the render's gray buffer, when the original was decoded.
+    var perceptual: PerceptualHash?
+    /// The first error writing a derived file.
+    var writeError: MediaStoreError?
 }

@@ -1,6 +1,7 @@
 import MediaCore
 import Foundation
 import GRDB
+import MediaML
 
 extension SQLiteCatalog {
     func add(_ assets: [Asset]) throws(MediaStoreError) {
@@ -165,7 +166,7 @@ extension SQLiteCatalog {
     }
 
     func replaceDerivedFiles(of asset: AssetID, sha256: String, with files: [DerivedFile],
-                             thumbhash: [UInt8]?) throws(MediaStoreError) -> [String] {
+                             thumbhash: [UInt8]?, perceptual: PerceptualHash?) throws(MediaStoreError) -> [String] {
         try write("recording the derived files of \(asset)") { db in
             let id = asset.description
             let now = Date().timeIntervalSince1970
@@ -175,6 +176,10 @@ extension SQLiteCatalog {
             for file in files { try Self.insertDerived(file, of: asset, db, now: now) }
             try db.execute(sql: "UPDATE assets SET thumbhash = ?, updated_at = ? WHERE id = ?",
                            arguments: [thumbhash.map { Data($0) }, now, id])
+            if let perceptual, let owner = try String.fetchOne(db, sql: "SELECT owner_id FROM assets WHERE id = ?", arguments: [id])
+                .flatMap(UserID.init) {
+                try Self.recordPerceptualHash(perceptual, of: asset, owner: owner, policy: nearDuplicatePolicy, db)
+            }
             // Derived files are named by the content hash: only assets with the same bytes can share one.
             let kept = Set(files.compactMap(\.path))
             return try Set(old).subtracting(kept).sorted().filter { path in

@@ -1,12 +1,15 @@
 import MediaCore
 import Foundation
 import GRDB
+import MediaML
 
 /// The catalog on SQLite through GRDB: a `DatabasePool` in WAL mode (readers never wait for
 /// the writer), foreign keys on, `synchronous=FULL` so a committed import survives a power cut,
 /// and the named migrations of ``CatalogSchema``.
 final class SQLiteCatalog: Catalog {
     let pool: DatabasePool
+    /// When two assets are near-duplicates (pairs are found as assets are recorded).
+    let nearDuplicatePolicy = NearDuplicatePolicy()
     let path: String
 
     /// Opens (creating when missing) the catalog at `path` and brings its schema up to date.
@@ -112,7 +115,7 @@ final class SQLiteCatalog: Catalog {
                 case .duplicate(let hash, let existing):
                     sha256 = hash
                     recorded = .duplicate(of: existing)
-                case .new(let a, let derived):
+                case .new(let a, let derived, let perceptual):
                     sha256 = a.hash.sha256
                     if let existing = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM assets WHERE owner_id = ? AND sha256 = ?"),
                                                           arguments: [a.ownerID.description, Hex.blob(sha256)]).flatMap(AssetID.init) {
@@ -120,6 +123,9 @@ final class SQLiteCatalog: Catalog {
                     } else {
                         try AssetRow.insert(a, db)
                         for file in derived { try Self.insertDerived(file, of: a.id, db, now: now) }
+                        if let perceptual {
+                            try Self.recordPerceptualHash(perceptual, of: a.id, owner: a.ownerID, policy: nearDuplicatePolicy, db)
+                        }
                         recorded = .imported(a.id)
                     }
                 }
