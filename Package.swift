@@ -43,7 +43,9 @@ let package = Package(
             dependencies: ["MediaCore", "MediaML", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "MediaML", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+        // Float32 distance kernels with AVX-512 / AVX2 paths chosen at run time (MediaML's indexes).
+        .target(name: "CVectorMath"),
+        .target(name: "MediaML", dependencies: ["MediaCore", "CVectorMath"], swiftSettings: swiftSettings),
 
         // Examples: executables, not products.
         .executableTarget(

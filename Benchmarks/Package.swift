@@ -30,6 +30,7 @@ let package = Package(
             dependencies: [
                 .product(name: "MediaCore", package: "MediaKit"),
                 .product(name: "MediaStore", package: "MediaKit"),
+                .product(name: "MediaML", package: "MediaKit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/mediabench"

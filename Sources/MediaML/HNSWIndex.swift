@@ -276,23 +276,40 @@ public struct HNSWIndex: VectorIndex {
     /// Algorithm 2: the `ef` nearest nodes to q found from the entries, nearest first.
     private func searchLayer(query q: UnsafePointer<Float>, entries: [(Float, Int32)], ef: Int, layer: Int,
                              skipDeleted: Bool = false) -> [(Float, Int32)] {
-        var visited = Set<Int32>(minimumCapacity: ef * 4)
+        // One bit per node, cleared per search: cheaper than a hash set, and a search shares
+        // nothing mutable with other searches.
+        var visited = [UInt64](repeating: 0, count: (ids.count + 63) / 64)
         var candidates = Heap(nearestFirst: true)   // to explore
         var results = Heap(nearestFirst: false)     // the ef best, farthest on top
         for e in entries {
-            visited.insert(e.1)
+            visited[Int(e.1) >> 6] |= 1 << UInt64(e.1 & 63)
             candidates.push(e)
             if !(skipDeleted && deleted[Int(e.1)]) { results.push(e) }
         }
-        while let c = candidates.pop() {
-            if results.count >= ef, let worst = results.top, c.0 > worst.0 { break }
-            for n in neighbours(c.1, layer: layer) where visited.insert(n).inserted {
-                let d = distance(q, n)
-                if results.count < ef || d < (results.top?.0 ?? .infinity) {
-                    candidates.push((d, n))
-                    if !(skipDeleted && deleted[Int(n)]) {
-                        results.push((d, n))
-                        if results.count > ef { _ = results.pop() }
+        let d = dimension, metric = metric, m0 = m0
+        storage.withUnsafeBufferPointer { s in
+            links0.withUnsafeBufferPointer { l0 in
+                guard let base = s.baseAddress, let links = l0.baseAddress else { return }
+                func visit(_ n: Int32) {
+                    let word = Int(n) >> 6, bit: UInt64 = 1 << UInt64(n & 63)
+                    guard visited[word] & bit == 0 else { return }
+                    visited[word] |= bit
+                    let dist = VectorMath.distance(metric, q, base + Int(n) * d, d)
+                    if results.count < ef || dist < (results.top?.0 ?? .infinity) {
+                        candidates.push((dist, n))
+                        if !(skipDeleted && deleted[Int(n)]) {
+                            results.push((dist, n))
+                            if results.count > ef { _ = results.pop() }
+                        }
+                    }
+                }
+                while let c = candidates.pop() {
+                    if results.count >= ef, let worst = results.top, c.0 > worst.0 { break }
+                    if layer == 0 {
+                        let start = Int(c.1) * m0
+                        for i in 0..<Int(count0[Int(c.1)]) { visit(links[start + i]) }
+                    } else {
+                        for n in upper[Int(c.1)][layer - 1] { visit(n) }
                     }
                 }
             }

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// How far apart two vectors are.
 public enum VectorMetric: String, Sendable, Hashable, Codable {
     /// 1 − cosine similarity (0 for the same direction, 2 for opposite ones). Vectors are
@@ -58,36 +60,16 @@ extension VectorMetric {
     }
 }
 
-/// Distance kernels on contiguous float32 storage, 16 lanes at a time.
+/// Distance kernels on contiguous float32 storage: CVectorMath's AVX-512 / AVX2+FMA / SSE paths.
 enum VectorMath {
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
-        var i = 0
-        while i + 32 <= n {
-            acc0 += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self) * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
-            acc1 += UnsafeRawPointer(a + i + 16).loadUnaligned(as: SIMD16<Float>.self) * UnsafeRawPointer(b + i + 16).loadUnaligned(as: SIMD16<Float>.self)
-            i += 32
-        }
-        var sum = (acc0 + acc1).sum()
-        while i < n { sum += a[i] * b[i]; i += 1 }
-        return sum
+        vm_dot(a, b, n)
     }
 
     @inline(__always)
     static func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
-        var i = 0
-        while i + 32 <= n {
-            let d0 = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self) - UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
-            let d1 = UnsafeRawPointer(a + i + 16).loadUnaligned(as: SIMD16<Float>.self) - UnsafeRawPointer(b + i + 16).loadUnaligned(as: SIMD16<Float>.self)
-            acc0 += d0 * d0
-            acc1 += d1 * d1
-            i += 32
-        }
-        var sum = (acc0 + acc1).sum()
-        while i < n { let d = a[i] - b[i]; sum += d * d; i += 1 }
-        return sum
+        vm_l2sq(a, b, n)
     }
 
     static func dot(_ a: [Float], _ b: [Float]) -> Float {

@@ -14,8 +14,8 @@ import MediaStore
 struct MediaBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediabench",
-        abstract: "Scale benchmarks of a MediaKit library on synthetic assets.",
-        subcommands: [CatalogBench.self, QueryBench.self]
+        abstract: "Scale benchmarks of a MediaKit library on synthetic assets, and of its vector indexes.",
+        subcommands: [CatalogBench.self, QueryBench.self, AnnBench.self]
     )
 }
 
