@@ -98,4 +98,13 @@ public struct RenderedImages: Sendable, Hashable {
     public var thumbhash: [UInt8]
     /// A ``ThumbnailSpec/graySide``-square grayscale buffer for perceptual hashing.
     public var gray: PixelBuffer
+
+    /// Creates the images of one render (for ``Thumbnailer`` implementations of your own).
+    public init(preview: EncodedImage, thumbnail: EncodedImage, placeholder: PixelBuffer, thumbhash: [UInt8], gray: PixelBuffer) {
+        self.preview = preview
+        self.thumbnail = thumbnail
+        self.placeholder = placeholder
+        self.thumbhash = thumbhash
+        self.gray = gray
+    }
 }
