@@ -66,7 +66,7 @@ let package = Package(
 
         // libFuzzer harness for the container parsers (scripts/fuzz.sh); a replay tool otherwise.
         .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
-        .executableTarget(name: "MediaFuzz", dependencies: ["MediaCore", "VipsShim", "FuzzDriver"], path: "Fuzz/MediaFuzz", swiftSettings: swiftSettings),
+        .executableTarget(name: "MediaFuzz", dependencies: ["MediaCore", "MediaML", "VipsShim", "FuzzDriver"], path: "Fuzz/MediaFuzz", swiftSettings: swiftSettings),
 
         // The corpus locator every test target shares.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),

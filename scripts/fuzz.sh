@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes MediaCore's container parsers with libFuzzer (Swift's -sanitize=fuzzer, plus ASan).
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-#   targets: jpeg tiff png webp gif isobmff riff raw ts exif xmp preview decode all
+#   targets: jpeg tiff png webp gif isobmff riff raw ts exif xmp preview decode hnsw all
 #   (default: all of them but "all")
 # Seeds come from ../shared/corpus (or $MEDIAKIT_CORPUS) when present; the growing corpus and any
 # crash inputs are kept in fuzz-out/ (not committed). Two targets run at a time (2 cores).
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(jpeg tiff png webp gif isobmff riff raw ts exif xmp preview decode)
+[ ${#targets[@]} -eq 0 ] && targets=(jpeg tiff png webp gif isobmff riff raw ts exif xmp preview decode hnsw)
 corpus="${MEDIAKIT_CORPUS:-../shared/corpus}"
 
 swift build --scratch-path .build-fuzz --product MediaFuzz \
@@ -34,8 +34,22 @@ seed() {  # seed TARGET: corpus files whose format the target parses
     preview) pattern='.*\.(raf|rw2|crw|cr3|cr2|nef|dng|orf|arw|pef|tiff?)$' ;;
     ts) pattern='.*\.(mts|m2ts)$' ;;
     xmp) pattern='.*\.(jpg|png)$' ;;
+    hnsw) pattern='.*\.hnsw$' ;;
     *) pattern='.*' ;;
   esac
+  if [ "$t" = hnsw ]; then  # a small valid index (HNSWIndex+File.swift's layout): 4 nodes, d 4, m 2
+    python3 - "$dir/seed.hnsw" <<'PY'
+import struct, sys
+d, m, n = 4, 2, 4
+out = b"MKHNSW01" + struct.pack("<7I", d, 0, m, 8, 8, n, n) + struct.pack("<2i", 0, 0) + struct.pack("<2Q", 42, 43)
+for i in range(n):
+    links = [j for j in range(n) if j != i][:2 * m]
+    out += struct.pack("<QB", i, 0) + struct.pack("<4f", *[0.5 if k == i else 0.1 for k in range(d)])
+    out += struct.pack("<B", len(links)) + struct.pack("<4i", *(links + [-1] * (2 * m - len(links)))) + b"\x00"
+open(sys.argv[1], "wb").write(out)
+PY
+    return 0
+  fi
   find "$corpus/media" -regextype posix-extended -regex "$pattern" -size -2M -print0 |
     while IFS= read -r -d '' f; do head -c 262144 "$f" > "$dir/$(sha1sum "$f" | cut -c1-16)"; done
 }

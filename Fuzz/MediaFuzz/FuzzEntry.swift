@@ -8,8 +8,9 @@
 // The target is chosen by the MEDIAKIT_FUZZ_TARGET environment variable (or the first argument
 // when replaying): jpeg, tiff, png, webp, gif, isobmff, riff, raw, ts, exif, xmp, all (sniff
 // first), preview (the embedded JPEG previews of raws) or decode (VipsShim's libjpeg decoder and
-// its SIMD reduction, on the bytes as a JPEG).
+// its SIMD reduction, on the bytes as a JPEG) or hnsw (MediaML's vector index file reader).
 @testable import MediaCore
+@testable import MediaML
 import FuzzDriver
 import VipsShim
 #if canImport(Glibc)
@@ -17,7 +18,7 @@ import Glibc
 #endif
 
 enum FuzzTarget: String, CaseIterable {
-    case jpeg, tiff, png, webp, gif, isobmff, riff, raw, ts, exif, xmp, all, preview, decode
+    case jpeg, tiff, png, webp, gif, isobmff, riff, raw, ts, exif, xmp, all, preview, decode, hnsw
 
     static let current: FuzzTarget = {
         guard let name = getenv("MEDIAKIT_FUZZ_TARGET") else { return .all }
@@ -48,6 +49,14 @@ enum FuzzTarget: String, CaseIterable {
         case .preview:
             for format in [MediaFormat.dng, .rw2, .orf, .cr3, .raf, .crw] { _ = try? EmbeddedPreview.largest(in: source, format: format) }
         case .decode: decode(bytes)
+        case .hnsw:
+            // A damaged index file must be refused, never crash or loop; a loaded one must search.
+            if var index = try? HNSWIndex(bytes: bytes, path: "fuzz") {
+                let query = [Float](repeating: 0.5, count: index.dimension)
+                _ = index.search(query, k: 5)
+                try? index.insert(query, id: 1)
+                _ = index.search(query, k: 5)
+            }
         }
     }
 

@@ -53,7 +53,11 @@ extension HNSWIndex {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw MediaCoreError(.notFound, "cannot read the vector index", path: path)
         }
-        let bytes = [UInt8](data)
+        try self.init(bytes: [UInt8](data), path: path)
+    }
+
+    /// Reads an index from the bytes of a file written by ``write(to:)``; `path` names it in errors.
+    init(bytes: [UInt8], path: String) throws(MediaCoreError) {
         var at = 0
         func damaged(_ what: String) -> MediaCoreError { MediaCoreError(.corrupt, "the vector index is damaged: \(what)", path: path) }
         func take(_ n: Int) throws(MediaCoreError) -> ArraySlice<UInt8> {
