@@ -122,6 +122,37 @@ float vm_l2sq(const float *a, const float *b, size_t n) {
     return l2_portable(a, b, n);
 }
 
+vm_kernel vm_dot_kernel(void) {
+#ifdef VM_X86
+    switch (level()) {
+    case 2: return dot_avx512;
+    case 1: return dot_avx2;
+    default: break;
+    }
+#endif
+    return dot_portable;
+}
+
+vm_kernel vm_l2sq_kernel(void) {
+#ifdef VM_X86
+    switch (level()) {
+    case 2: return l2_avx512;
+    case 1: return l2_avx2;
+    default: break;
+    }
+#endif
+    return l2_portable;
+}
+
+void vm_prefetch(const void *p, size_t bytes) {
+#if defined(__GNUC__) || defined(__clang__)
+    const char *c = (const char *)p;
+    for (size_t i = 0; i < bytes; i += 64) __builtin_prefetch(c + i, 0, 3);
+#else
+    (void)p; (void)bytes;
+#endif
+}
+
 const char *vm_path(void) {
 #ifdef VM_X86
     switch (level()) {

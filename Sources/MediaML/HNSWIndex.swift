@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Approximate k-nearest-neighbour search over a hierarchical navigable small world graph
@@ -279,37 +280,46 @@ public struct HNSWIndex: VectorIndex {
         // One bit per node, cleared per search: cheaper than a hash set, and a search shares
         // nothing mutable with other searches.
         var visited = [UInt64](repeating: 0, count: (ids.count + 63) / 64)
-        var candidates = Heap(nearestFirst: true)   // to explore
-        var results = Heap(nearestFirst: false)     // the ef best, farthest on top
+        var candidates = Heap<NearestFirst>()    // to explore
+        var results = Heap<FarthestFirst>()      // the ef best, farthest on top
         for e in entries {
             visited[Int(e.1) >> 6] |= 1 << UInt64(e.1 & 63)
             candidates.push(e)
             if !(skipDeleted && deleted[Int(e.1)]) { results.push(e) }
         }
-        let d = dimension, metric = metric, m0 = m0
+        let d = dimension, m0 = m0
+        let cosine = metric == .cosine
+        guard let kernel = cosine ? vm_dot_kernel() : vm_l2sq_kernel() else { return [] }
+        var batch = [Int32](repeating: 0, count: max(m0, parameters.m))
         storage.withUnsafeBufferPointer { s in
             links0.withUnsafeBufferPointer { l0 in
                 guard let base = s.baseAddress, let links = l0.baseAddress else { return }
-                func visit(_ n: Int32) {
-                    let word = Int(n) >> 6, bit: UInt64 = 1 << UInt64(n & 63)
-                    guard visited[word] & bit == 0 else { return }
-                    visited[word] |= bit
-                    let dist = VectorMath.distance(metric, q, base + Int(n) * d, d)
-                    if results.count < ef || dist < (results.top?.0 ?? .infinity) {
-                        candidates.push((dist, n))
-                        if !(skipDeleted && deleted[Int(n)]) {
-                            results.push((dist, n))
-                            if results.count > ef { _ = results.pop() }
-                        }
-                    }
-                }
                 while let c = candidates.pop() {
                     if results.count >= ef, let worst = results.top, c.0 > worst.0 { break }
-                    if layer == 0 {
-                        let start = Int(c.1) * m0
-                        for i in 0..<Int(count0[Int(c.1)]) { visit(links[start + i]) }
-                    } else {
-                        for n in upper[Int(c.1)][layer - 1] { visit(n) }
+                    // The unvisited neighbours first, their vectors prefetched, then measured.
+                    var fresh = 0
+                    let node = Int(c.1)
+                    let count = layer == 0 ? Int(count0[node]) : upper[node][layer - 1].count
+                    for i in 0..<count {
+                        let n = layer == 0 ? links[node * m0 + i] : upper[node][layer - 1][i]
+                        let word = Int(n) >> 6, bit: UInt64 = 1 << UInt64(n & 63)
+                        if visited[word] & bit != 0 { continue }
+                        visited[word] |= bit
+                        batch[fresh] = n
+                        fresh += 1
+                        vm_prefetch(base + Int(n) * d, d * 4)
+                    }
+                    for i in 0..<fresh {
+                        let n = batch[i]
+                        let raw = kernel(q, base + Int(n) * d, d)
+                        let dist = cosine ? 1 - raw : raw
+                        if results.count < ef || dist < (results.top?.0 ?? .infinity) {
+                            candidates.push((dist, n))
+                            if !(skipDeleted && deleted[Int(n)]) {
+                                results.push((dist, n))
+                                if results.count > ef { _ = results.pop() }
+                            }
+                        }
                     }
                 }
             }
@@ -326,26 +336,22 @@ public struct HNSWIndex: VectorIndex {
         return min(30, Int(-log(u) / log(Double(parameters.m))))
     }
 
-    /// A binary heap of (distance, node), nearest or farthest on top.
-    struct Heap {
-        let nearestFirst: Bool
+    /// A binary heap of (distance, node), nearest or farthest on top. The order is a type
+    /// parameter, so each heap's comparisons compile to one instruction.
+    struct Heap<Order: HeapOrder> {
         private(set) var items: [(Float, Int32)] = []
 
-        init(nearestFirst: Bool) { self.nearestFirst = nearestFirst }
+        init() { items.reserveCapacity(64) }
 
         var count: Int { items.count }
         var top: (Float, Int32)? { items.first }
-
-        private func above(_ a: (Float, Int32), _ b: (Float, Int32)) -> Bool {
-            nearestFirst ? a.0 < b.0 : a.0 > b.0
-        }
 
         mutating func push(_ e: (Float, Int32)) {
             items.append(e)
             var i = items.count - 1
             while i > 0 {
                 let p = (i - 1) / 2
-                guard above(items[i], items[p]) else { break }
+                guard Order.above(items[i].0, items[p].0) else { break }
                 items.swapAt(i, p)
                 i = p
             }
@@ -357,11 +363,12 @@ public struct HNSWIndex: VectorIndex {
             if !items.isEmpty {
                 items[0] = last
                 var i = 0
+                let n = items.count
                 while true {
                     let l = 2 * i + 1, r = l + 1
                     var w = i
-                    if l < items.count, above(items[l], items[w]) { w = l }
-                    if r < items.count, above(items[r], items[w]) { w = r }
+                    if l < n, Order.above(items[l].0, items[w].0) { w = l }
+                    if r < n, Order.above(items[r].0, items[w].0) { w = r }
                     if w == i { break }
                     items.swapAt(i, w)
                     i = w
@@ -370,4 +377,19 @@ public struct HNSWIndex: VectorIndex {
             return first
         }
     }
+}
+
+/// Which end of a ``HNSWIndex`` heap is on top.
+protocol HeapOrder {
+    static func above(_ a: Float, _ b: Float) -> Bool
+}
+
+/// The nearest on top (the candidates to explore).
+enum NearestFirst: HeapOrder {
+    @inline(__always) static func above(_ a: Float, _ b: Float) -> Bool { a < b }
+}
+
+/// The farthest on top (the best ef found, the worst of them first out).
+enum FarthestFirst: HeapOrder {
+    @inline(__always) static func above(_ a: Float, _ b: Float) -> Bool { a > b }
 }

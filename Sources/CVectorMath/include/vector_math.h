@@ -14,6 +14,14 @@
 float vm_dot(const float *a, const float *b, size_t n);
 /** The squared Euclidean distance of two vectors of n floats. */
 float vm_l2sq(const float *a, const float *b, size_t n);
+/** A distance kernel: (a, b, n) -> float. */
+typedef float (*vm_kernel)(const float *, const float *, size_t);
+/** The dot-product kernel for this processor (resolve once, call many times). */
+vm_kernel vm_dot_kernel(void);
+/** The squared-distance kernel for this processor. */
+vm_kernel vm_l2sq_kernel(void);
+/** Hints the processor to fetch the `bytes` at p into cache (no effect where unsupported). */
+void vm_prefetch(const void *p, size_t bytes);
 /** Which path runs here: "avx512", "avx2", "sse" or "portable". */
 const char *vm_path(void);
 
