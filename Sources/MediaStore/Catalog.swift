@@ -42,7 +42,13 @@ protocol Catalog: Sendable {
     /// - Returns: The paths of the asset's former derived files that no record refers to any
     ///   more, to delete once this has been committed.
     func replaceDerivedFiles(of asset: AssetID, sha256: String, with files: [DerivedFile],
-                             thumbhash: [UInt8]?, perceptual: PerceptualHash?) throws(MediaStoreError) -> [String]
+                             thumbhash: [UInt8]?, perceptual: PerceptualHash?, embedding: Embedding?) throws(MediaStoreError) -> [String]
+
+    /// An asset's embedding by `provider`, if stored.
+    func embedding(of asset: AssetID, provider: String) throws(MediaStoreError) -> [Float]?
+
+    /// Calls `body` with every stored embedding of the owner's assets not in the trash, by `provider`.
+    func forEachEmbedding(owner: UserID, provider: String, _ body: (AssetID, [Float]) throws -> Void) throws(MediaStoreError)
 
     /// The near-duplicate pairs among an owner's assets that are not in the trash.
     func nearDuplicatePairs(owner: UserID) throws(MediaStoreError) -> [(AssetID, AssetID)]
@@ -65,7 +71,7 @@ struct KnownSource: Sendable {
 /// One file's outcome, ready to be written: a new asset, or bytes the owner already has.
 struct PendingImport: Sendable {
     enum Content: Sendable {
-        case new(Asset, derived: [DerivedFile], perceptual: PerceptualHash?)
+        case new(Asset, derived: [DerivedFile], perceptual: PerceptualHash?, embedding: Embedding?)
         case duplicate(sha256: String, of: AssetID)
     }
     var content: Content
@@ -87,4 +93,10 @@ struct AssetRef: Sendable {
     var sha1: String
     var size: Int64
     var externalPath: String?
+}
+
+/// A vector and the provider that made it.
+struct Embedding: Sendable {
+    var provider: String
+    var vector: [Float]
 }

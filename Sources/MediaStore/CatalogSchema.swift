@@ -8,6 +8,7 @@ enum CatalogSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-library", migrate: v1)
         migrator.registerMigration("v2-near-duplicates", migrate: v2)
+        migrator.registerMigration("v3-embeddings", migrate: v3)
         return migrator
     }
 
@@ -228,6 +229,21 @@ enum CatalogSchema {
                 CHECK (asset_id < other_id)
             ) WITHOUT ROWID;
             CREATE INDEX near_duplicates_other ON near_duplicates(other_id);
+            """)
+    }
+
+    /// Image embeddings for "more like this": one float32 vector (little-endian BLOB) per asset
+    /// and provider; vectors of different providers are never compared.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE embeddings (
+                asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                provider TEXT NOT NULL CHECK (length(provider) > 0),
+                owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                vector BLOB NOT NULL CHECK (length(vector) > 0 AND length(vector) % 4 = 0),
+                PRIMARY KEY (asset_id, provider)
+            ) WITHOUT ROWID;
+            CREATE INDEX embeddings_owner ON embeddings(owner_id, provider);
             """)
     }
 }

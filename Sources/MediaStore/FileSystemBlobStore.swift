@@ -64,7 +64,21 @@ public final class FileSystemBlobStore: BlobStore {
         return try copyWhileHashing(from: path, to: staging)
     }
 
+    /// Free space a copy leaves on the library's disk for the catalog: 4 MiB. Objects are
+    /// written before the rows that point at them; without a reserve, a disk filled by objects
+    /// leaves SQLite no room to commit those rows (the import then records nothing of its batch).
+    static let catalogReserve: Int64 = 4 << 20
+
     private func copyWhileHashing(from path: String, to staging: String) throws(MediaStoreError) -> StagedObject {
+        var fs = statvfs()
+        var st = stat()
+        if statvfs(stagingPath, &fs) == 0, stat(path, &st) == 0 {
+            let free = Int64(fs.f_bavail) * Int64(fs.f_frsize)
+            if free < Int64(st.st_size) + Self.catalogReserve {
+                throw MediaStoreError(.diskFull, "not enough free space: \(free) bytes left, \(st.st_size) needed plus "
+                                      + "\(Self.catalogReserve) kept for the catalog", path: path)
+            }
+        }
         var hasher = ContentHasher()
         let size = try Posix.copyFile(path, to: staging, staging: staging, renaming: false) { hasher.update(bufferPointer: $0) }
         return StagedObject(hash: hasher.finalize(), size: size, stagingPath: staging)

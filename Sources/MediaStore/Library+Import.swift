@@ -216,13 +216,13 @@ final class ImportRun: Sendable {
             asset.fileModifiedAt = Date(timeIntervalSince1970: info.mtime)
             asset.fileCreatedAt = (try? FileManager.default.attributesOfItem(atPath: path))?[.creationDate] as? Date
             var derived: [DerivedFile] = []
-            var perceptual: PerceptualHash?
+            var made = DerivedImages(files: [])
             if let thumbnailer {
-                let made = library.makeDerivedFiles(path: path, metadata: metadata, sha256: hash.sha256,
-                                                    thumbnailer: thumbnailer, spec: options.thumbnailSpec)
-                (derived, asset.thumbhash, perceptual) = (made.files, made.thumbhash, made.perceptual)
+                made = library.makeDerivedFiles(path: path, metadata: metadata, sha256: hash.sha256,
+                                                thumbnailer: thumbnailer, spec: options.thumbnailSpec)
+                (derived, asset.thumbhash) = (made.files, made.thumbhash)
             }
-            return pending(.new(asset, derived: derived, perceptual: perceptual))
+            return pending(.new(asset, derived: derived, perceptual: made.perceptual, embedding: made.embedding))
         } catch {
             if let staged { blobs.discard(staged) }
             throw error
@@ -297,7 +297,7 @@ final class ImportRun: Sendable {
                     case .imported:
                         s.summary.imported += 1
                         s.summary.bytesImported += item.sourceSize
-                        if case .new(_, let derived, _) = item.content, derived.contains(where: { $0.status == .failed }) {
+                        if case .new(_, let derived, _, _) = item.content, derived.contains(where: { $0.status == .failed }) {
                             s.summary.thumbnailFailures += 1
                         }
                     case .duplicate:

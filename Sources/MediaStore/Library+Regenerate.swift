@@ -239,7 +239,7 @@ final class RegenerateRun: Sendable {
             if let error = made.writeError { throw error }
             let unreferenced = try library.catalog.replaceDerivedFiles(of: asset.id, sha256: asset.hash.sha256,
                                                                        with: made.files, thumbhash: made.thumbhash,
-                                                                       perceptual: made.perceptual)
+                                                                       perceptual: made.perceptual, embedding: made.embedding)
             for relative in unreferenced { unlink(library.path + "/" + relative) }
             if let failed = made.files.first(where: { $0.status == .failed }) {
                 return .failed(RegenerateFailure(asset: asset.id, filename: asset.originalFilename,

@@ -58,8 +58,11 @@ extension Library {
                 if writeError == nil { writeError = error }
             }
         }
+        let provider = ColorTextureDescriptor()
         return DerivedImages(files: files, thumbhash: rendered.thumbhash,
-                             perceptual: try? PerceptualHash(gray: rendered.gray), writeError: writeError)
+                             perceptual: try? PerceptualHash(gray: rendered.gray),
+                             embedding: (try? provider.embed(rendered)).map { Embedding(provider: provider.name, vector: $0) },
+                             writeError: writeError)
     }
 
     /// Whether an asset's preview and thumbnail are both recorded `ready`, their files are on
@@ -102,6 +105,8 @@ struct DerivedImages {
     var thumbhash: [UInt8]?
     /// The pHash and dHash of the render's gray buffer, when the original was decoded.
     var perceptual: PerceptualHash?
+    /// The built-in descriptor's vector, when the original was decoded.
+    var embedding: Embedding?
     /// The first error writing a derived file.
     var writeError: MediaStoreError?
 }

@@ -166,7 +166,7 @@ extension SQLiteCatalog {
     }
 
     func replaceDerivedFiles(of asset: AssetID, sha256: String, with files: [DerivedFile],
-                             thumbhash: [UInt8]?, perceptual: PerceptualHash?) throws(MediaStoreError) -> [String] {
+                             thumbhash: [UInt8]?, perceptual: PerceptualHash?, embedding: Embedding?) throws(MediaStoreError) -> [String] {
         try write("recording the derived files of \(asset)") { db in
             let id = asset.description
             let now = Date().timeIntervalSince1970
@@ -179,6 +179,10 @@ extension SQLiteCatalog {
             if let perceptual, let owner = try String.fetchOne(db, sql: "SELECT owner_id FROM assets WHERE id = ?", arguments: [id])
                 .flatMap(UserID.init) {
                 try Self.recordPerceptualHash(perceptual, of: asset, owner: owner, policy: nearDuplicatePolicy, db)
+            }
+            if let embedding, let owner = try String.fetchOne(db, sql: "SELECT owner_id FROM assets WHERE id = ?", arguments: [id])
+                .flatMap(UserID.init) {
+                try Self.recordEmbedding(embedding, of: asset, owner: owner, db)
             }
             // Derived files are named by the content hash: only assets with the same bytes can share one.
             let kept = Set(files.compactMap(\.path))

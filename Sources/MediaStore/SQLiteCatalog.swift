@@ -115,7 +115,7 @@ final class SQLiteCatalog: Catalog {
                 case .duplicate(let hash, let existing):
                     sha256 = hash
                     recorded = .duplicate(of: existing)
-                case .new(let a, let derived, let perceptual):
+                case .new(let a, let derived, let perceptual, let embedding):
                     sha256 = a.hash.sha256
                     if let existing = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM assets WHERE owner_id = ? AND sha256 = ?"),
                                                           arguments: [a.ownerID.description, Hex.blob(sha256)]).flatMap(AssetID.init) {
@@ -126,6 +126,7 @@ final class SQLiteCatalog: Catalog {
                         if let perceptual {
                             try Self.recordPerceptualHash(perceptual, of: a.id, owner: a.ownerID, policy: nearDuplicatePolicy, db)
                         }
+                        if let embedding { try Self.recordEmbedding(embedding, of: a.id, owner: a.ownerID, db) }
                         recorded = .imported(a.id)
                     }
                 }

@@ -29,4 +29,24 @@ struct DuplicatesCommandTests {
             #expect(group["keep"] as? String == assets.first { $0["filename"] == "original.jpg" }?["id"])
         }
     }
+
+    /// `media similar ID --json` and `media similar FILE`: JSON Lines with id, filename, score.
+    @Test func similarPrintsJSONLinesMostAlikeFirst() throws {
+        let dir = NSTemporaryDirectory() + "mediakit-similar-" + UUID().uuidString
+        defer { ImportCrashTests.remove(dir) }
+        try FileManager.default.copyItem(atPath: Corpus.path("media/exif-samples/jpg/orientation"), toPath: dir + "/photos")
+        let lib = dir + "/lib"
+        #expect(try ImportCrashTests.run(["import", "--library", lib, dir + "/photos"]).status == 0)
+        let ls = try ImportCrashTests.run(["ls", "--library", lib, "--json"])
+        let rows = ls.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let id = try #require(rows.first { $0["filename"] as? String == "landscape_4.jpg" }?["id"] as? String)
+        let run = try ImportCrashTests.run(["similar", "--library", lib, id, "-k", "3", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { ($0["filename"] as? String)?.hasPrefix("landscape_") == true && $0["id"] is String && $0["score"] is Double })
+        let file = try ImportCrashTests.run(["similar", "--library", lib, dir + "/photos/portrait_1.jpg", "-k", "1"])
+        #expect(file.status == 0 && file.stdout.contains("portrait_1.jpg"), "\(file.stdout)")
+        #expect(try ImportCrashTests.run(["similar", "--library", lib, "nonsense"]).status == 1)
+    }
 }

@@ -45,3 +45,29 @@ struct LibraryNearDuplicateTests {
         #expect(try library.nearDuplicateGroups().map { Set($0.assets.map(\.originalFilename)) } == [["Canon EOS 7D.jpg", "sent.jpg", "sent.webp"]])
     }
 }
+
+/// "More like this" over the import's embeddings.
+@Suite(.enabled(if: Corpus.isAvailable, "the shared corpus is not present"))
+struct LibrarySimilarTests {
+    @Test func similarFindsTheSamePictureFirstAndLeavesTheAssetOut() async throws {
+        let dir = try TemporaryFolder()
+        let series = Corpus.root + "/media/exif-samples/jpg/orientation"
+        try FileManager.default.copyItem(atPath: series, toPath: dir.sub("photos"))
+        for name in ["Canon EOS 7D.jpg", "Apple iPhone 4.jpg", "Nikon D5000.jpg"] {
+            try FileManager.default.copyItem(atPath: Corpus.root + "/media/metadata-extractor-images/jpg/" + name, toPath: dir.sub("photos/" + name))
+        }
+        let library = try Library(at: dir.sub("library"))
+        _ = await library.import([dir.sub("photos")])
+        var byName: [String: AssetID] = [:]
+        try library.forEachAsset { byName[$0.originalFilename] = $0.id; return true }
+        let asset = try #require(byName["portrait_3.jpg"])
+        let similar = try library.similar(to: asset, k: 7)
+        #expect(similar.count == 7 && !similar.contains { $0.asset.id == asset })
+        #expect(similar.allSatisfy { $0.asset.originalFilename.hasPrefix("portrait_") }, "\(similar.map(\.asset.originalFilename))")
+        #expect(zip(similar, similar.dropFirst()).allSatisfy { $0.score >= $1.score })
+        // A file that is not in the library: its own picture first.
+        let byFile = try library.similar(toFile: series + "/landscape_1.jpg", k: 3)
+        #expect(byFile.first?.asset.originalFilename == "landscape_1.jpg" && (byFile.first?.score ?? 0) > 0.99)
+        #expect(throws: MediaStoreError.self) { try library.similar(toFile: dir.sub("missing.jpg")) }
+    }
+}

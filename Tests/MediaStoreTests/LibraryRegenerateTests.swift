@@ -233,9 +233,9 @@ import Testing
         #expect(try Set(library.derivedFiles(of: assets[1].id).compactMap(\.path)) == oldPaths)
 
         let failed = DerivedFile.Kind.allCases.map { DerivedFile(kind: $0, status: .failed, error: "test") }
-        let first = try catalog.replaceDerivedFiles(of: assets[0].id, sha256: assets[0].hash.sha256, with: failed, thumbhash: nil, perceptual: nil)
+        let first = try catalog.replaceDerivedFiles(of: assets[0].id, sha256: assets[0].hash.sha256, with: failed, thumbhash: nil, perceptual: nil, embedding: nil)
         #expect(first.isEmpty, "the other owner's asset still refers to them")
-        let second = try catalog.replaceDerivedFiles(of: assets[1].id, sha256: assets[1].hash.sha256, with: failed, thumbhash: nil, perceptual: nil)
+        let second = try catalog.replaceDerivedFiles(of: assets[1].id, sha256: assets[1].hash.sha256, with: failed, thumbhash: nil, perceptual: nil, embedding: nil)
         #expect(Set(second) == oldPaths)
         #expect(try library.asset(assets[1].id)?.thumbhash == nil)
     }
