@@ -293,18 +293,24 @@ public struct HNSWIndex: VectorIndex {
         var batch = [Int32](repeating: 0, count: max(m0, parameters.m))
         storage.withUnsafeBufferPointer { s in
             links0.withUnsafeBufferPointer { l0 in
-                guard let base = s.baseAddress, let links = l0.baseAddress else { return }
+            count0.withUnsafeBufferPointer { c0 in
+            visited.withUnsafeMutableBufferPointer { seen in
+            batch.withUnsafeMutableBufferPointer { fresh in
+                guard let base = s.baseAddress, let links = l0.baseAddress, let counts = c0.baseAddress,
+                      let bits = seen.baseAddress, let batch = fresh.baseAddress else { return }
                 while let c = candidates.pop() {
                     if results.count >= ef, let worst = results.top, c.0 > worst.0 { break }
+                    // The next candidate's links are wanted soon: fetch them while this one is measured.
+                    if layer == 0, let next = candidates.top { vm_prefetch(links + Int(next.1) * m0, m0 * 4) }
                     // The unvisited neighbours first, their vectors prefetched, then measured.
                     var fresh = 0
                     let node = Int(c.1)
-                    let count = layer == 0 ? Int(count0[node]) : upper[node][layer - 1].count
+                    let count = layer == 0 ? Int(counts[node]) : upper[node][layer - 1].count
                     for i in 0..<count {
                         let n = layer == 0 ? links[node * m0 + i] : upper[node][layer - 1][i]
                         let word = Int(n) >> 6, bit: UInt64 = 1 << UInt64(n & 63)
-                        if visited[word] & bit != 0 { continue }
-                        visited[word] |= bit
+                        if bits[word] & bit != 0 { continue }
+                        bits[word] |= bit
                         batch[fresh] = n
                         fresh += 1
                         vm_prefetch(base + Int(n) * d, d * 4)
@@ -322,6 +328,9 @@ public struct HNSWIndex: VectorIndex {
                         }
                     }
                 }
+            }
+            }
+            }
             }
         }
         return results.items.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
