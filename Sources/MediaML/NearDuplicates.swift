@@ -42,7 +42,7 @@ public struct NearDuplicateFinder: Sendable {
     public let policy: NearDuplicatePolicy
     private var index = HammingIndex()
     private var hashes: [Int64: PerceptualHash] = [:]
-    private var parent: [Int64: Int64] = [:]
+    private var sets = DisjointSets()
 
     /// An empty finder.
     public init(policy: NearDuplicatePolicy = NearDuplicatePolicy()) {
@@ -70,19 +70,37 @@ public struct NearDuplicateFinder: Sendable {
         let found = matches(of: hash).filter { $0.id != id }
         if !hash.isFlat { index.insert(hash.phash, id: id) }
         hashes[id] = hash
-        if parent[id] == nil { parent[id] = id }
-        for match in found { union(id, match.id) }
+        for match in found { sets.join(id, match.id) }
         return found
     }
 
     /// Joins two pictures' groups (a match recorded elsewhere, for example read from a catalog).
     public mutating func join(_ a: Int64, _ b: Int64) {
-        if parent[a] == nil { parent[a] = a }
-        if parent[b] == nil { parent[b] = b }
-        union(a, b)
+        sets.join(a, b)
     }
 
     /// The groups of two or more pictures, each sorted by id, the groups by their first id.
+    public mutating func groups() -> [[Int64]] {
+        sets.groups()
+    }
+}
+
+/// Groups joined pair by pair (union-find with path compression): the connected components of
+/// the pairs given. What ``NearDuplicateFinder`` groups its matches with; usable alone for pairs
+/// found elsewhere (a catalog's), without a hash index.
+public struct DisjointSets: Sendable {
+    private var parent: [Int64: Int64] = [:]
+
+    /// No groups.
+    public init() {}
+
+    /// Puts `a` and `b` (and their groups) in one group.
+    public mutating func join(_ a: Int64, _ b: Int64) {
+        let ra = root(a), rb = root(b)
+        if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+    }
+
+    /// The groups of two or more ids, each sorted, the groups by their first id.
     public mutating func groups() -> [[Int64]] {
         var members: [Int64: [Int64]] = [:]
         for id in parent.keys { members[root(id), default: []].append(id) }
@@ -90,16 +108,12 @@ public struct NearDuplicateFinder: Sendable {
     }
 
     private mutating func root(_ id: Int64) -> Int64 {
+        if parent[id] == nil { parent[id] = id }
         var r = id
         while let p = parent[r], p != r { r = p }
         var node = id
         while let p = parent[node], p != r { parent[node] = r; node = p }  // path compression
         return r
-    }
-
-    private mutating func union(_ a: Int64, _ b: Int64) {
-        let ra = root(a), rb = root(b)
-        if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
     }
 }
 

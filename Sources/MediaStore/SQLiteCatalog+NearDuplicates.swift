@@ -43,10 +43,10 @@ extension SQLiteCatalog {
         let masks = HammingIndex.substringMasks(radius: radius)
         let s = substrings(hash.phash)
         var candidates: [String: (Int64, Int64)] = [:]
+        let placeholders = Array(repeating: "?", count: masks.count).joined(separator: ",")
         for t in 0..<4 {
             // One statement per substring, its IN list as long as the mask list (cached).
-            let sql = "SELECT asset_id, phash, dhash FROM perceptual_hashes WHERE owner_id = ? AND flat = 0 AND s\(t) IN ("
-                + Array(repeating: "?", count: masks.count).joined(separator: ",") + ")"
+            let sql = "SELECT asset_id, phash, dhash FROM perceptual_hashes WHERE owner_id = ? AND flat = 0 AND s\(t) IN (\(placeholders))"
             var arguments: [any DatabaseValueConvertible] = [owner.description]
             for mask in masks { arguments.append(Int(UInt16(s[t]) ^ mask)) }
             let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
@@ -103,47 +103,6 @@ extension SQLiteCatalog {
                 }
             }
             return pairs
-        }
-    }
-}
-
-/// Embeddings in the catalog (migration `v3-embeddings`).
-extension SQLiteCatalog {
-    static func blob(_ vector: [Float]) -> Data {
-        vector.map { $0.bitPattern.littleEndian }.withUnsafeBytes { Data($0) }
-    }
-
-    static func vector(_ blob: Data) -> [Float] {
-        blob.withUnsafeBytes { raw in
-            (0..<(raw.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-        }
-    }
-
-    /// Stores an asset's embedding (replacing the provider's earlier one), in the caller's transaction.
-    static func recordEmbedding(_ e: Embedding, of asset: AssetID, owner: UserID, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO embeddings (asset_id, provider, owner_id, vector) VALUES (?, ?, ?, ?)
-            ON CONFLICT (asset_id, provider) DO UPDATE SET vector = excluded.vector
-            """).execute(arguments: [asset.description, e.provider, owner.description, blob(e.vector)])
-    }
-
-    func embedding(of asset: AssetID, provider: String) throws(MediaStoreError) -> [Float]? {
-        try read("reading the embedding of \(asset)") { db in
-            try Data.fetchOne(db, sql: "SELECT vector FROM embeddings WHERE asset_id = ? AND provider = ?",
-                              arguments: [asset.description, provider]).map(Self.vector)
-        }
-    }
-
-    func forEachEmbedding(owner: UserID, provider: String, _ body: (AssetID, [Float]) throws -> Void) throws(MediaStoreError) {
-        try read("reading the embeddings") { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT e.asset_id, e.vector FROM embeddings e JOIN assets a ON a.id = e.asset_id
-                WHERE e.owner_id = ? AND e.provider = ? AND a.trashed_at IS NULL
-                """, arguments: [owner.description, provider])
-            while let row = try rows.next() {
-                guard let id = AssetID(row[0] as String) else { continue }
-                try body(id, Self.vector(row[1]))
-            }
         }
     }
 }

@@ -176,13 +176,12 @@ extension SQLiteCatalog {
             for file in files { try Self.insertDerived(file, of: asset, db, now: now) }
             try db.execute(sql: "UPDATE assets SET thumbhash = ?, updated_at = ? WHERE id = ?",
                            arguments: [thumbhash.map { Data($0) }, now, id])
-            if let perceptual, let owner = try String.fetchOne(db, sql: "SELECT owner_id FROM assets WHERE id = ?", arguments: [id])
-                .flatMap(UserID.init) {
-                try Self.recordPerceptualHash(perceptual, of: asset, owner: owner, policy: nearDuplicatePolicy, db)
-            }
-            if let embedding, let owner = try String.fetchOne(db, sql: "SELECT owner_id FROM assets WHERE id = ?", arguments: [id])
-                .flatMap(UserID.init) {
-                try Self.recordEmbedding(embedding, of: asset, owner: owner, db)
+            if perceptual != nil || embedding != nil,
+               let owner = try String.fetchOne(db, sql: "SELECT owner_id FROM assets WHERE id = ?", arguments: [id]).flatMap(UserID.init) {
+                if let perceptual {
+                    try Self.recordPerceptualHash(perceptual, of: asset, owner: owner, policy: nearDuplicatePolicy, db)
+                }
+                if let embedding { try Self.recordEmbedding(embedding, of: asset, owner: owner, db) }
             }
             // Derived files are named by the content hash: only assets with the same bytes can share one.
             let kept = Set(files.compactMap(\.path))

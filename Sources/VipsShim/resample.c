@@ -39,6 +39,8 @@ typedef struct {
 static void plan_free(plan *p) {
     free(p->start);
     free(p->weights);
+    p->start = NULL;
+    p->weights = NULL;
 }
 
 static double triangle(double x) {
@@ -237,50 +239,33 @@ int vshim_resample_has_simd(void) {
 int vshim_resample_u8(const unsigned char *in, int iw, int ih, int bands, unsigned char *out, int ow, int oh, int simd) {
     if (iw <= 0 || ih <= 0 || ow <= 0 || oh <= 0 || bands < 1 || bands > 4) return -1;
     simd = simd && vshim_resample_has_simd();
-    int wide_h = simd && (bands == 3 || bands == 4);
-    plan ph, pv;
-    if (plan_make(iw, ow, wide_h ? 4 : 1, &ph)) return -1;
+    const int wide_h = simd && (bands == 3 || bands == 4);
     /* Vertical pairs: a padded tap beyond the image reads the last row again, weight 0. */
-    if (plan_make(ih, oh, simd ? 2 : 1, &pv)) {
-        plan_free(&ph);
-        return -1;
-    }
+    plan ph = {0}, pv = {0};
+    void *pairs = NULL;   /* the horizontal weights as vectors (SIMD only) */
+    uint8_t *mid = NULL;  /* one reduced row, with room for padded taps and 16-byte loads */
+    const uint8_t **rows = NULL;
+    int32_t *acc = NULL;  /* the portable vertical pass's sums */
+    int status = -1;
     const size_t row = (size_t)iw * (size_t)bands;
+    if (plan_make(iw, ow, wide_h ? 4 : 1, &ph) || plan_make(ih, oh, simd ? 2 : 1, &pv)) goto done;
 #ifdef VSHIM_X86
-    __m128i *pairs = NULL;
-    if (wide_h && !(pairs = weight_pairs(&ph, ow))) {
-        plan_free(&ph);
-        plan_free(&pv);
-        return -1;
-    }
+    if (wide_h && !(pairs = weight_pairs(&ph, ow))) goto done;
 #endif
-    /* One reduced row, with room for the horizontal pass's padded taps and 16-byte loads. */
-    const size_t slack = (size_t)(ph.taps + 8) * (size_t)bands + 16;
-    uint8_t *mid = calloc(row + slack, 1);
-    const uint8_t **rows = malloc(sizeof(uint8_t *) * (size_t)pv.taps);
-    int32_t *acc = simd ? NULL : malloc(sizeof(int32_t) * row);
-    if (!mid || !rows || (!simd && !acc)) {
-#ifdef VSHIM_X86
-        free(pairs);
-#endif
-        free(mid);
-        free(rows);
-        free(acc);
-        plan_free(&ph);
-        plan_free(&pv);
-        return -1;
-    }
+    mid = calloc(row + (size_t)(ph.taps + 8) * (size_t)bands + 16, 1);
+    rows = malloc(sizeof(uint8_t *) * (size_t)pv.taps);
+    acc = simd ? NULL : malloc(sizeof(int32_t) * row);
+    if (!mid || !rows || (!simd && !acc)) goto done;
     for (int y = 0; y < oh; y++) {
         const int16_t *w = pv.weights + (size_t)y * (size_t)pv.taps;
-        int start = pv.start[y];
-        int taps = pv.taps;
+        const int start = pv.start[y], taps = pv.taps;
         if (start + taps > ih) {
             /* Only the zero-weight padding tap is past the last row: it reads that row again. */
             for (int k = 0; k < taps; k++) rows[k] = in + (size_t)(start + k < ih ? start + k : ih - 1) * row;
             for (size_t i = 0; i < row; i++) {
-                int32_t acc = HALF;
-                for (int k = 0; k < taps; k++) acc += rows[k][i] * w[k];
-                mid[i] = to_u8(acc);
+                int32_t sum = HALF;
+                for (int k = 0; k < taps; k++) sum += rows[k][i] * w[k];
+                mid[i] = to_u8(sum);
             }
         } else {
             const uint8_t *src = in + (size_t)start * row;
@@ -298,13 +283,13 @@ int vshim_resample_u8(const unsigned char *in, int iw, int ih, int bands, unsign
 #endif
             horizontal_c(mid, &ph, bands, dst, ow);
     }
-#ifdef VSHIM_X86
+    status = 0;
+done:
     free(pairs);
-#endif
     free(mid);
     free(rows);
     free(acc);
     plan_free(&ph);
     plan_free(&pv);
-    return 0;
+    return status;
 }
