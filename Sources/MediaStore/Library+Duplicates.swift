@@ -1,5 +1,5 @@
 public import MediaCore
-public import MediaML
+import MediaML
 
 /// A photo stored more than once in different forms (resized, recompressed, converted...): the
 /// assets, best first, and which one to keep.
