@@ -36,6 +36,9 @@ protocol Catalog: Sendable {
 
     /// The derived files recorded for an asset.
     func derivedFiles(of asset: AssetID) throws(MediaStoreError) -> [DerivedFile]
+    /// Whether an asset has a perceptual hash and an embedding by `provider` stored (a photo
+    /// imported before `v2-near-duplicates` or `v3-embeddings` has neither).
+    func hasPerceptualHashAndEmbedding(of asset: AssetID, provider: String) throws(MediaStoreError) -> Bool
     /// Replaces an asset's derived-file records and its ThumbHash, in one transaction.
     /// - Parameter sha256: The asset's content hash, which names its derived files (shared by
     ///   the assets of other owners with the same bytes).

@@ -1,4 +1,5 @@
 public import MediaCore
+import MediaML
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -9,20 +10,24 @@ import Darwin
 
 extension Library {
     /// Makes the preview, thumbnail and ThumbHash of the library's photos again from their
-    /// originals (the object in the library, or the external file of an asset imported in place).
+    /// originals (the object in the library, or the external file of an asset imported in place),
+    /// and records their perceptual hashes (with the near-duplicate pairs they make) and
+    /// ``ColorTextureDescriptor`` embeddings again.
     ///
     /// For each photo, of every owner, in import order: decode the original once, write the new
-    /// derived files atomically, replace the asset's derived-file records and ThumbHash in one
-    /// transaction, then delete its former derived files that no record refers to any more
-    /// (their names hold the short edge, so a new ``ThumbnailSpec`` makes new files). A photo
-    /// whose pixels cannot be decoded gets `failed` records with the reason, as in an import.
+    /// derived files atomically, replace the asset's derived-file records, ThumbHash, perceptual
+    /// hash and embedding in one transaction, then delete its former derived files that no
+    /// record refers to any more (their names hold the short edge, so a new ``ThumbnailSpec``
+    /// makes new files). A photo whose pixels cannot be decoded gets `failed` records with the
+    /// reason, as in an import (its earlier perceptual hash and embedding, if any, are kept).
     /// A photo whose original is missing (or, imported in place, has changed size since), or
     /// whose new files cannot be written, is reported and its records are left as they were.
     /// Videos are skipped and keep their `unsupported` records.
     ///
     /// ```swift
     /// var options = RegenerateOptions()
-    /// options.onlyMissing = true          // after deleting thumbs/, or an import with --no-thumbnails
+    /// options.onlyMissing = true          // after deleting thumbs/, an import with --no-thumbnails,
+    ///                                     // or to hash and embed photos imported by an older version
     /// let summary = await library.regenerateThumbnails(options) { event in
     ///     if case .failed(let failure) = event { print(failure) }
     /// }
@@ -71,8 +76,11 @@ extension Library {
 /// Which photos ``Library/regenerateThumbnails(_:events:)`` does, and how.
 public struct RegenerateOptions: Sendable, Hashable {
     /// Only the photos without a complete set: no derived-file records (imported without
-    /// thumbnails), a `failed` one, a `ready` one whose file is missing on disk, or no
-    /// ThumbHash. Default `false`: every photo.
+    /// thumbnails), a `failed` one, a `ready` one whose file is missing on disk, no ThumbHash,
+    /// no perceptual hash (so not in ``Library/nearDuplicateGroups(owner:)``), or no embedding
+    /// by the built-in ``ColorTextureDescriptor`` (so not in ``Library/similar(to:k:)``); the
+    /// last two are what a photo imported before perceptual hashes and embeddings existed lacks.
+    /// Default `false`: every photo.
     public var onlyMissing = false
     /// Photos decoded at a time, each on its own thread. Default: the number of active cores.
     public var concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -89,7 +97,7 @@ public struct RegenerateOptions: Sendable, Hashable {
 
 /// What ``Library/regenerateThumbnails(_:events:)`` did, counted per asset.
 public struct RegenerateSummary: Sendable, Hashable, Codable {
-    /// Photos whose preview, thumbnail and ThumbHash were made again.
+    /// Photos whose preview, thumbnail, ThumbHash, perceptual hash and embedding were made again.
     public var regenerated = 0
     /// Photos that could not be done; see `failures`.
     public var failed = 0
@@ -221,7 +229,7 @@ final class RegenerateRun: Sendable {
     func regenerate(_ asset: Asset) -> Outcome {
         guard asset.kind == .image else { return .skipped(asset.id, "a video") }
         do throws(MediaStoreError) {
-            if options.onlyMissing, library.hasReadyDerivedFiles(asset, try library.catalog.derivedFiles(of: asset.id)) {
+            if options.onlyMissing, try isComplete(asset) {
                 return .skipped(asset.id, "complete")
             }
             let source = try library.originalPath(of: asset)
@@ -254,6 +262,13 @@ final class RegenerateRun: Sendable {
             }
             return .failed(RegenerateFailure(asset: asset.id, filename: asset.originalFilename, reason: error.description))
         }
+    }
+
+    /// Whether ``RegenerateOptions/onlyMissing`` leaves a photo as it is: ready derived files on
+    /// disk, a ThumbHash, a perceptual hash and the built-in provider's embedding.
+    private func isComplete(_ asset: Asset) throws(MediaStoreError) -> Bool {
+        guard library.hasReadyDerivedFiles(asset, try library.catalog.derivedFiles(of: asset.id)) else { return false }
+        return try library.catalog.hasPerceptualHashAndEmbedding(of: asset.id, provider: ColorTextureDescriptor().name)
     }
 
     func handle(_ outcome: Outcome) {

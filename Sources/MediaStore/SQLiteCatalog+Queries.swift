@@ -165,6 +165,15 @@ extension SQLiteCatalog {
         }
     }
 
+    func hasPerceptualHashAndEmbedding(of asset: AssetID, provider: String) throws(MediaStoreError) -> Bool {
+        try read("reading the perceptual hash and embedding of \(asset)") { db in
+            try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM perceptual_hashes WHERE asset_id = ?)
+                   AND EXISTS (SELECT 1 FROM embeddings WHERE asset_id = ? AND provider = ?)
+                """), arguments: [asset.description, asset.description, provider]) ?? false
+        }
+    }
+
     func replaceDerivedFiles(of asset: AssetID, sha256: String, with files: [DerivedFile],
                              thumbhash: [UInt8]?, perceptual: PerceptualHash?, embedding: Embedding?) throws(MediaStoreError) -> [String] {
         try write("recording the derived files of \(asset)") { db in

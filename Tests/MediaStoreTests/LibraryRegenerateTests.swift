@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MediaML
 import Synchronization
 import Testing
 @testable import MediaStore
@@ -125,6 +126,86 @@ import Testing
         #expect(all.regenerated == 3 && all.skipped == 0)
         #expect(allDone == Set(byName.values.map(\.id)))
         for asset in byName.values { try Self.expectComplete(library, asset) }
+    }
+
+    /// A photo imported before `v2-near-duplicates` has no perceptual hash (nor pairs), one
+    /// imported before `v3-embeddings` no embedding: `onlyMissing` does them, and only them.
+    @Test func missingHashesAndEmbeddingsOfOlderImportsAreMade() async throws {
+        let dir = try TemporaryFolder()
+        // The gradients look alike whatever their size: one near-duplicate group of all four.
+        try Self.photos(dir)
+        try dir.write("photos/large.png", PNGFixture.make(width: 600, height: 400, salt: 120))
+        let library = try Library(at: dir.sub("library"))
+        let imported = await library.import([dir.sub("photos")])
+        #expect(imported.imported == 4 && imported.thumbnailFailures == 0, "\(imported)")
+        let byName = try Self.assets(library)
+        let catalog = try #require(library.catalog as? SQLiteCatalog)
+        let provider = ColorTextureDescriptor().name
+        let wide = try #require(byName["wide.png"]), tall = try #require(byName["tall.png"])
+        let others = Set(byName.values.map(\.id)).subtracting([wide.id, tall.id])
+        func groups() throws -> Set<Set<AssetID>> { Set(try library.nearDuplicateGroups().map { Set($0.assets.map(\.id)) }) }
+        func count(_ table: String, _ asset: AssetID, provider: String? = nil) async throws -> Int {
+            try await catalog.pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE asset_id = ?" + (provider == nil ? "" : " AND provider = ?"),
+                                 arguments: StatementArguments([asset.description] + (provider.map { [$0] } ?? []))) ?? 0
+            }
+        }
+        let groupsAtImport = try groups()
+        #expect(groupsAtImport.contains { $0.contains(wide.id) }, "\(groupsAtImport)")
+        let hashAtImport = try catalog.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT phash, dhash FROM perceptual_hashes WHERE asset_id = ?", arguments: [wide.id.description])
+        }
+        #expect(hashAtImport != nil)
+        let vectorAtImport = try #require(try catalog.embedding(of: tall.id, provider: provider))
+
+        // As an older version left them: wide.png without a hash or pairs, tall.png without the
+        // built-in embedding (another provider's does not count).
+        try await catalog.pool.write { db in
+            try db.execute(sql: "DELETE FROM perceptual_hashes WHERE asset_id = ?", arguments: [wide.id.description])
+            try db.execute(sql: "DELETE FROM near_duplicates WHERE asset_id = ? OR other_id = ?",
+                           arguments: [wide.id.description, wide.id.description])
+            try db.execute(sql: "DELETE FROM embeddings WHERE asset_id = ?", arguments: [tall.id.description])
+            try db.execute(sql: "INSERT INTO embeddings (asset_id, provider, owner_id, vector) VALUES (?, 'another-model', ?, ?)",
+                           arguments: [tall.id.description, tall.ownerID.description, Data(repeating: 0, count: 16)])
+        }
+        #expect(try await count("perceptual_hashes", wide.id) == 0)
+        #expect(try await count("embeddings", tall.id, provider: provider) == 0)
+        #expect(try !groups().contains { $0.contains(wide.id) })
+        #expect(throws: MediaStoreError.self) { try library.similar(to: tall.id) }
+        #expect(try !library.similar(to: wide.id).contains { $0.asset.id == tall.id })
+
+        let skipped = Mutex(Set<AssetID>())
+        let done = Mutex(Set<AssetID>())
+        let summary = await library.regenerateThumbnails(Self.missing()) { event in
+            switch event {
+            case .regenerated(let id): done.withLock { _ = $0.insert(id) }
+            case .skipped(let id, _): skipped.withLock { _ = $0.insert(id) }
+            default: break
+            }
+        }
+        #expect(summary.regenerated == 2 && summary.skipped == 2 && summary.failed == 0, "\(summary.failures)")
+        #expect(summary.stoppedBecause == nil)
+        #expect(done.withLock { $0 } == [wide.id, tall.id])
+        #expect(skipped.withLock { $0 } == others)
+        for asset in [wide, tall] { try Self.expectComplete(library, asset) }
+
+        // The rows are back, made of the same pixels as at import.
+        #expect(try await count("perceptual_hashes", wide.id) == 1)
+        let hash = try catalog.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT phash, dhash FROM perceptual_hashes WHERE asset_id = ?", arguments: [wide.id.description])
+        }
+        #expect(hash == hashAtImport)
+        #expect(try await count("embeddings", tall.id, provider: provider) == 1)
+        #expect(try catalog.embedding(of: tall.id, provider: provider) == vectorAtImport)
+        // wide.png is in its group again; tall.png has neighbours and is one.
+        #expect(try groups() == groupsAtImport)
+        let similar = try library.similar(to: tall.id)
+        #expect(similar.count == 3 && !similar.contains { $0.asset.id == tall.id }, "\(similar.map(\.asset.originalFilename))")
+        #expect(try library.similar(to: wide.id).contains { $0.asset.id == tall.id })
+
+        // Nothing missing: nothing done.
+        let again = await library.regenerateThumbnails(Self.missing())
+        #expect(again.regenerated == 0 && again.skipped == 4 && again.failed == 0)
     }
 
     @Test func aCorruptOriginalIsRecordedAsFailedAndTheOthersAreDone() async throws {

@@ -2,20 +2,24 @@ import ArgumentParser
 import Foundation
 import MediaStore
 
-/// `media regenerate-thumbnails --library DIR [--missing]`: previews, thumbnails and ThumbHashes made again.
+/// `media regenerate-thumbnails --library DIR [--missing]`: previews, thumbnails and ThumbHashes made
+/// again, and perceptual hashes and embeddings recorded again.
 struct RegenerateThumbnailsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regenerate-thumbnails",
         abstract: "Make the previews, thumbnails and ThumbHashes of the library's photos again from their originals.",
         discussion: """
-            Videos keep their records. A photo whose pixels cannot be decoded is recorded as failed with the \
-            reason. Exit status: 0 when every photo was done or skipped, 1 when any failed.
+            Their perceptual hashes (for `media duplicates`) and embeddings (for `media similar`) are recorded \
+            again from the same decode. Videos keep their records. A photo whose pixels cannot be decoded is \
+            recorded as failed with the reason. Exit status: 0 when every photo was done or skipped, 1 when any failed.
             """
     )
 
     @OptionGroup var library: LibraryOptions
 
-    @Flag(name: .long, help: "Only the photos whose preview, thumbnail or ThumbHash is missing or failed (or whose file is gone from thumbs/).")
+    @Flag(name: .long, help: ArgumentHelp("Only the photos lacking a preview, thumbnail, ThumbHash, perceptual hash or embedding "
+                                          + "(imported without thumbnails or by an older version), or whose preview or thumbnail "
+                                          + "failed or is gone from thumbs/."))
     var missing = false
 
     @Option(name: .long, help: "Photos decoded at a time (default: the number of cores).")
