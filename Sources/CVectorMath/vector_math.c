@@ -144,15 +144,6 @@ vm_kernel vm_l2sq_kernel(void) {
     return l2_portable;
 }
 
-void vm_prefetch(const void *p, size_t bytes) {
-#if defined(__GNUC__) || defined(__clang__)
-    const char *c = (const char *)p;
-    for (size_t i = 0; i < bytes; i += 64) __builtin_prefetch(c + i, 0, 3);
-#else
-    (void)p; (void)bytes;
-#endif
-}
-
 const char *vm_path(void) {
 #ifdef VM_X86
     switch (level()) {

@@ -44,48 +44,54 @@ public struct HNSWIndex: VectorIndex {
 
     public let dimension: Int
     public let metric: VectorMetric
-    /// The parameters; `ef` may be changed at any time.
-    public var parameters: Parameters
+    /// The parameters. `ef` and `efConstruction` may be changed at any time; `m` is fixed when
+    /// the index is made (it sets the memory layout), so a change of it is ignored.
+    public var parameters: Parameters {
+        didSet { parameters.m = nodes.m }
+    }
 
-    /// Node n's vector at storage[n·d ..< (n+1)·d].
-    private var storage: [Float] = []
-    private(set) var ids: [Int64] = []
-    private var deleted: [Bool] = []
-    private var nodeOf: [Int64: Int32] = [:]
-    /// Layer 0: node n's links at links0[n·m0 ..< n·m0 + count0[n]].
-    private var links0: [Int32] = []
-    private var count0: [UInt8] = []
+    /// Layer 0 and the vectors, one block per node (shared by copies until one changes).
+    var nodes: NodeBlocks
+    /// Node n's id.
+    var ids: [Int64] = []
+    /// The node of each id that is not removed.
+    var nodeOf: [Int64: Int32] = [:]
     /// Layers 1 and up: upper[n][layer - 1] (empty for nodes on layer 0 only).
-    private var upper: [[[Int32]]] = []
-    private(set) var entry: Int32 = -1
-    private(set) var topLayer = -1
-    private var rng: UInt64
-    private var live = 0
+    var upper: [[[Int32]]] = []
+    var entry: Int32 = -1
+    var topLayer = -1
+    /// State of the level draws.
+    var rng: UInt64
+    /// Nodes not removed.
+    var live = 0
 
     /// An empty index.
     public init(dimension: Int, metric: VectorMetric, parameters: Parameters = Parameters()) {
         self.dimension = max(1, dimension)
         self.metric = metric
         self.parameters = parameters
+        nodes = NodeBlocks(dimension: self.dimension, m: parameters.m)
         rng = parameters.seed | 1
     }
 
     public var count: Int { live }
 
-    private var m0: Int { 2 * parameters.m }
+    /// Removed vectors still in the graph (walked through, never returned); an index with many
+    /// is worth building again from its live vectors.
+    public var removedCount: Int { ids.count - live }
+
+    private var m: Int { nodes.m }
+    private var m0: Int { nodes.m0 }
 
     // MARK: - Changes
 
     public mutating func insert(_ vector: [Float], id: Int64) throws(MediaCoreError) {
         let v = try metric.prepare(vector, dimension: dimension)
         if nodeOf[id] != nil { remove(id: id) }
-        let node = Int32(ids.count)
+        if !isKnownUniquelyReferenced(&nodes) { nodes = nodes.copy() }
+        let node = nodes.append(v)
         let level = drawLevel()
         ids.append(id)
-        deleted.append(false)
-        storage.append(contentsOf: v)
-        links0.append(contentsOf: repeatElement(-1, count: m0))
-        count0.append(0)
         upper.append(Array(repeating: [], count: level))
         nodeOf[id] = node
         live += 1
@@ -94,19 +100,19 @@ public struct HNSWIndex: VectorIndex {
             topLayer = level
             return
         }
+        // The new node's own vector is the query; no block moves until the next append.
+        let q = UnsafePointer(nodes.vector(node))
         var ep = entry
-        var epDistance = distance(node, ep)
+        var epDistance = distance(q, ep)
         if topLayer > level {
-            for layer in stride(from: topLayer, to: level, by: -1) { (ep, epDistance) = greedy(node, from: ep, distance: epDistance, layer: layer) }
+            for layer in stride(from: topLayer, to: level, by: -1) { (ep, epDistance) = greedy(q, from: ep, distance: epDistance, layer: layer) }
         }
-        var found = [(Float, Int32)]()
         for layer in stride(from: min(level, topLayer), through: 0, by: -1) {
-            found = searchLayer(query: node, entries: [(epDistance, ep)], ef: parameters.efConstruction, layer: layer)
-            let capacity = layer == 0 ? m0 : parameters.m
-            let chosen = selectNeighbours(found, capacity: parameters.m)
+            let found = searchLayer(q, from: (epDistance, ep), ef: parameters.efConstruction, layer: layer, skipDeleted: false)
+            let chosen = selectNeighbours(found, capacity: m)
             setLinks(node, layer: layer, chosen.map(\.1))
-            for (_, other) in chosen { link(other, to: node, layer: layer, capacity: capacity) }
-            (epDistance, ep) = found[0]
+            for (_, other) in chosen { link(other, to: node, layer: layer, capacity: layer == 0 ? m0 : m) }
+            if let nearest = found.first { (epDistance, ep) = nearest }
         }
         if level > topLayer {
             entry = node
@@ -117,7 +123,8 @@ public struct HNSWIndex: VectorIndex {
     @discardableResult
     public mutating func remove(id: Int64) -> Bool {
         guard let node = nodeOf.removeValue(forKey: id) else { return false }
-        deleted[Int(node)] = true
+        if !isKnownUniquelyReferenced(&nodes) { nodes = nodes.copy() }
+        nodes.markDeleted(node)
         live -= 1
         return true
     }
@@ -133,102 +140,46 @@ public struct HNSWIndex: VectorIndex {
             if topLayer > 0 {
                 for layer in stride(from: topLayer, to: 0, by: -1) { (ep, epDistance) = greedy(qa, from: ep, distance: epDistance, layer: layer) }
             }
-            let found = searchLayer(query: qa, entries: [(epDistance, ep)], ef: max(parameters.ef, k), layer: 0, skipDeleted: true)
+            let found = searchLayer(qa, from: (epDistance, ep), ef: max(parameters.ef, k), layer: 0, skipDeleted: true)
             return found.prefix(k).map { VectorMatch(id: ids[Int($0.1)], distance: $0.0) }
         }
     }
 
-    // MARK: - For saving and loading (HNSWIndex+File.swift)
-
-    /// One node as saved.
-    struct NodeRecord {
-        var id: Int64
-        var deleted: Bool
-        var vector: [Float]
-        var links: [Int32]
-        var upper: [[Int32]]
-    }
-
-    var generatorState: UInt64 { rng }
-    func isDeleted(_ node: Int) -> Bool { deleted[node] }
-    func vector(_ node: Int) -> [Float] { Array(storage[node * dimension..<(node + 1) * dimension]) }
-    func layerZeroLinks(_ node: Int) -> [Int32] { Array(neighbours(Int32(node), layer: 0)) }
-    func upperLinks(_ node: Int) -> [[Int32]] { upper[node] }
-
-    /// Rebuilds the state from saved nodes (already checked for range by the reader).
-    mutating func restore(_ records: [NodeRecord], entry: Int32, topLayer: Int, live: Int,
-                          generatorState: UInt64) throws(MediaCoreError) {
-        for (n, r) in records.enumerated() {
-            guard r.vector.count == dimension, r.links.count <= m0, r.upper.allSatisfy({ $0.count <= parameters.m }) else {
-                throw MediaCoreError(.corrupt, "the vector index is damaged: node \(n) does not fit its parameters")
-            }
-            ids.append(r.id)
-            deleted.append(r.deleted)
-            storage.append(contentsOf: r.vector)
-            links0.append(contentsOf: r.links + Array(repeating: -1, count: m0 - r.links.count))
-            count0.append(UInt8(r.links.count))
-            upper.append(r.upper)
-            if !r.deleted { nodeOf[r.id] = Int32(n) }
-        }
-        // Links to upper layers a node is not on would be read out of range.
-        for r in records {
-            for (layer, targets) in r.upper.enumerated() where targets.contains(where: { upper[Int($0)].count <= layer }) {
-                throw MediaCoreError(.corrupt, "the vector index is damaged: a link on layer \(layer + 1) to a node not on it")
-            }
-        }
-        guard nodeOf.count == live, entry < 0 || upper[Int(entry)].count == topLayer else {
-            throw MediaCoreError(.corrupt, "the vector index is damaged: its counts or entry point disagree")
-        }
-        self.entry = entry
-        self.topLayer = topLayer
-        self.live = live
-        rng = generatorState | 1
-    }
-
     // MARK: - The graph
 
-    private func distance(_ a: Int32, _ b: Int32) -> Float {
-        storage.withUnsafeBufferPointer { s in
-            guard let base = s.baseAddress else { return .infinity }
-            return VectorMath.distance(metric, base + Int(a) * dimension, base + Int(b) * dimension, dimension)
-        }
-    }
-
     private func distance(_ q: UnsafePointer<Float>, _ b: Int32) -> Float {
-        storage.withUnsafeBufferPointer { s in
-            guard let base = s.baseAddress else { return .infinity }
-            return VectorMath.distance(metric, q, base + Int(b) * dimension, dimension)
-        }
+        VectorMath.distance(metric, q, nodes.vector(b), dimension)
     }
 
-    private func neighbours(_ node: Int32, layer: Int) -> ArraySlice<Int32> {
+    private func distance(_ a: Int32, _ b: Int32) -> Float {
+        VectorMath.distance(metric, nodes.vector(a), nodes.vector(b), dimension)
+    }
+
+    private func neighbours(_ node: Int32, layer: Int) -> [Int32] {
         if layer == 0 {
-            let start = Int(node) * m0
-            return links0[start..<start + Int(count0[Int(node)])]
+            let links = nodes.links(node)
+            return (0..<nodes.linkCount(node)).map { links[$0] }
         }
-        return upper[Int(node)][layer - 1][...]
+        return upper[Int(node)][layer - 1]
     }
 
     private mutating func setLinks(_ node: Int32, layer: Int, _ targets: [Int32]) {
         if layer == 0 {
-            let start = Int(node) * m0
-            for (i, t) in targets.prefix(m0).enumerated() { links0[start + i] = t }
-            count0[Int(node)] = UInt8(min(targets.count, m0))
+            nodes.setLinks(node, targets.prefix(m0))
         } else {
-            upper[Int(node)][layer - 1] = Array(targets.prefix(parameters.m))
+            upper[Int(node)][layer - 1] = Array(targets.prefix(m))
         }
     }
 
     /// Adds a link from `node` to `target`; past capacity, the node's links are chosen again
     /// by the heuristic among the old ones and the new one.
     private mutating func link(_ node: Int32, to target: Int32, layer: Int, capacity: Int) {
-        var current = Array(neighbours(node, layer: layer))
-        if current.count < capacity {
-            current.append(target)
+        var current = neighbours(node, layer: layer)
+        current.append(target)
+        if current.count <= capacity {
             setLinks(node, layer: layer, current)
             return
         }
-        current.append(target)
         let candidates = current.map { (distance(node, $0), $0) }.sorted { $0 < $1 }
         setLinks(node, layer: layer, selectNeighbours(candidates, capacity: capacity).map(\.1))
     }
@@ -245,20 +196,13 @@ public struct HNSWIndex: VectorIndex {
         return kept
     }
 
-    private func greedy(_ node: Int32, from start: Int32, distance d0: Float, layer: Int) -> (Int32, Float) {
-        storage.withUnsafeBufferPointer { s in
-            guard let base = s.baseAddress else { return (start, d0) }
-            return greedy(base + Int(node) * dimension, from: start, distance: d0, layer: layer)
-        }
-    }
-
     /// Layer `layer`'s nearest node to q reached by always moving to a nearer neighbour.
     private func greedy(_ q: UnsafePointer<Float>, from start: Int32, distance d0: Float, layer: Int) -> (Int32, Float) {
         var best = start, bestDistance = d0
         var changed = true
         while changed {
             changed = false
-            for n in neighbours(best, layer: layer) {
+            for n in upper[Int(best)][layer - 1] {
                 let d = distance(q, n)
                 if d < bestDistance { best = n; bestDistance = d; changed = true }
             }
@@ -266,75 +210,77 @@ public struct HNSWIndex: VectorIndex {
         return (best, bestDistance)
     }
 
-    private func searchLayer(query node: Int32, entries: [(Float, Int32)], ef: Int, layer: Int) -> [(Float, Int32)] {
-        storage.withUnsafeBufferPointer { s in
-            guard let base = s.baseAddress else { return entries }
-            // The node's own vector is read from storage, which this search does not change.
-            return searchLayer(query: base + Int(node) * dimension, entries: entries, ef: ef, layer: layer, skipDeleted: false)
-        }
-    }
-
-    /// Algorithm 2: the `ef` nearest nodes to q found from the entries, nearest first.
-    private func searchLayer(query q: UnsafePointer<Float>, entries: [(Float, Int32)], ef: Int, layer: Int,
-                             skipDeleted: Bool = false) -> [(Float, Int32)] {
-        // One bit per node, cleared per search: cheaper than a hash set, and a search shares
-        // nothing mutable with other searches.
-        var visited = [UInt64](repeating: 0, count: (ids.count + 63) / 64)
-        var candidates = Heap<NearestFirst>()    // to explore
-        var results = Heap<FarthestFirst>()      // the ef best, farthest on top
-        for e in entries {
-            visited[Int(e.1) >> 6] |= 1 << UInt64(e.1 & 63)
-            candidates.push(e)
-            if !(skipDeleted && deleted[Int(e.1)]) { results.push(e) }
-        }
-        let d = dimension, m0 = m0
+    /// Algorithm 2: the `ef` nearest nodes to q found from `start` on `layer`, nearest first;
+    /// removed nodes are walked through and, with `skipDeleted`, not returned.
+    private func searchLayer(_ q: UnsafePointer<Float>, from start: (Float, Int32), ef: Int, layer: Int,
+                             skipDeleted: Bool) -> [(Float, Int32)] {
+        guard let kernel = metric == .cosine ? vm_dot_kernel() : vm_l2sq_kernel() else { return [] }
         let cosine = metric == .cosine
-        guard let kernel = cosine ? vm_dot_kernel() : vm_l2sq_kernel() else { return [] }
-        var batch = [Int32](repeating: 0, count: max(m0, parameters.m))
-        storage.withUnsafeBufferPointer { s in
-            links0.withUnsafeBufferPointer { l0 in
-            count0.withUnsafeBufferPointer { c0 in
-            visited.withUnsafeMutableBufferPointer { seen in
-            batch.withUnsafeMutableBufferPointer { fresh in
-                guard let base = s.baseAddress, let links = l0.baseAddress, let counts = c0.baseAddress,
-                      let bits = seen.baseAddress, let batch = fresh.baseAddress else { return }
-                while let c = candidates.pop() {
-                    if results.count >= ef, let worst = results.top, c.0 > worst.0 { break }
-                    // The next candidate's links are wanted soon: fetch them while this one is measured.
-                    if layer == 0, let next = candidates.top { vm_prefetch(links + Int(next.1) * m0, m0 * 4) }
-                    // The unvisited neighbours first, their vectors prefetched, then measured.
-                    var fresh = 0
-                    let node = Int(c.1)
-                    let count = layer == 0 ? Int(counts[node]) : upper[node][layer - 1].count
-                    for i in 0..<count {
-                        let n = layer == 0 ? links[node * m0 + i] : upper[node][layer - 1][i]
-                        let word = Int(n) >> 6, bit: UInt64 = 1 << UInt64(n & 63)
-                        if bits[word] & bit != 0 { continue }
-                        bits[word] |= bit
-                        batch[fresh] = n
-                        fresh += 1
-                        vm_prefetch(base + Int(n) * d, d * 4)
-                    }
-                    for i in 0..<fresh {
-                        let n = batch[i]
-                        let raw = kernel(q, base + Int(n) * d, d)
-                        let dist = cosine ? 1 - raw : raw
-                        if results.count < ef || dist < (results.top?.0 ?? .infinity) {
-                            candidates.push((dist, n))
-                            if !(skipDeleted && deleted[Int(n)]) {
-                                results.push((dist, n))
-                                if results.count > ef { _ = results.pop() }
-                            }
-                        }
-                    }
+        let d = dimension
+        // One bit per node, fresh per search: cheaper than a hash set, and a search shares
+        // nothing mutable with other searches.
+        let words = (nodes.count + 63) >> 6
+        let visited = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+        visited.initialize(repeating: 0, count: words)
+        let fresh = UnsafeMutablePointer<Int32>.allocate(capacity: max(m0, 1))
+        defer {
+            visited.deallocate()
+            fresh.deallocate()
+        }
+        var candidates = Heap<NearestFirst>(capacity: 2 * ef)    // to explore
+        var results = Heap<FarthestFirst>(capacity: ef + 1)      // the ef best, farthest on top
+        visited[Int(start.1) >> 6] |= 1 << UInt64(start.1 & 63)
+        candidates.push(start)
+        if !(skipDeleted && nodes.isDeleted(start.1)) { results.push(start) }
+        // Farthest distance kept once ef are kept; anything farther is not worth exploring.
+        var bound: Float = results.count >= ef ? results.topDistance : .infinity
+        let blocks = nodes.base, blockSize = nodes.stride, header = nodes.headerOffset
+        let prefetchLines = min(Self.prefetchLines, (d * 4 + 63) / 64)
+        while let c = candidates.pop() {
+            if c.0 > bound { break }
+            var count = 0
+            if layer == 0 {
+                // The next candidate's links are wanted soon: fetched while this one's neighbours are measured.
+                if let next = candidates.top { vm_prefetch_line(blocks + Int(next.1) &* blockSize + header) }
+                let block = blocks + Int(c.1) &* blockSize + header
+                let total = Int(block.load(as: Int32.self) & 0xFF)
+                for i in 0..<total {
+                    let n = block.load(fromByteOffset: 4 + 4 &* i, as: Int32.self)
+                    let word = Int(n) >> 6, bit: UInt64 = 1 << UInt64(n & 63)
+                    if visited[word] & bit != 0 { continue }
+                    visited[word] |= bit
+                    fresh[count] = n
+                    count += 1
+                    let v = blocks + Int(n) &* blockSize
+                    for line in 0..<prefetchLines { vm_prefetch_line(v + 64 &* line) }
+                }
+            } else {
+                for n in upper[Int(c.1)][layer - 1] {
+                    let word = Int(n) >> 6, bit: UInt64 = 1 << UInt64(n & 63)
+                    if visited[word] & bit != 0 { continue }
+                    visited[word] |= bit
+                    fresh[count] = n
+                    count += 1
                 }
             }
-            }
-            }
+            for i in 0..<count {
+                let n = fresh[i]
+                let v = (blocks + Int(n) &* blockSize).assumingMemoryBound(to: Float.self)
+                let raw = kernel(q, v, d)
+                let dist = cosine ? 1 - raw : raw
+                guard dist < bound else { continue }
+                candidates.push((dist, n))
+                if skipDeleted && nodes.isDeleted(n) { continue }
+                results.push((dist, n))
+                if results.count > ef { results.removeTop() }
+                if results.count >= ef { bound = results.topDistance }
             }
         }
-        return results.items.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        return results.sortedNearestFirst()
     }
+
+    /// Cache lines of each unvisited neighbour's vector fetched ahead of measuring it.
+    static let prefetchLines = 16
 
     /// A level drawn from the paper's distribution, floor(−ln(U) · mL) with mL = 1/ln(m).
     private mutating func drawLevel() -> Int {
@@ -342,49 +288,176 @@ public struct HNSWIndex: VectorIndex {
         rng ^= rng >> 7
         rng ^= rng << 17
         let u = (Double(rng >> 11) + 0.5) / Double(1 << 53)
-        return min(30, Int(-log(u) / log(Double(parameters.m))))
+        return min(30, Int(-log(u) / log(Double(m))))
     }
 
-    /// A binary heap of (distance, node), nearest or farthest on top. The order is a type
-    /// parameter, so each heap's comparisons compile to one instruction.
-    struct Heap<Order: HeapOrder> {
-        private(set) var items: [(Float, Int32)] = []
+    /// A binary heap of (distance, node) in memory of its own, nearest or farthest on top. The
+    /// order is a type parameter, so each heap's comparisons compile to one instruction.
+    struct Heap<Order: HeapOrder>: ~Copyable {
+        private var items: UnsafeMutablePointer<(Float, Int32)>
+        private var capacity: Int
+        private(set) var count = 0
 
-        init() { items.reserveCapacity(64) }
+        init(capacity: Int) {
+            self.capacity = max(16, capacity)
+            items = .allocate(capacity: self.capacity)
+        }
 
-        var count: Int { items.count }
-        var top: (Float, Int32)? { items.first }
+        deinit { items.deallocate() }
+
+        var top: (Float, Int32)? { count > 0 ? items[0] : nil }
+        /// The top's distance (infinity when empty).
+        var topDistance: Float { count > 0 ? items[0].0 : .infinity }
 
         mutating func push(_ e: (Float, Int32)) {
-            items.append(e)
-            var i = items.count - 1
+            if count == capacity {
+                let bigger = UnsafeMutablePointer<(Float, Int32)>.allocate(capacity: 2 * capacity)
+                bigger.moveInitialize(from: items, count: count)
+                items.deallocate()
+                items = bigger
+                capacity *= 2
+            }
+            var i = count
+            count += 1
             while i > 0 {
-                let p = (i - 1) / 2
-                guard Order.above(items[i].0, items[p].0) else { break }
-                items.swapAt(i, p)
+                let p = (i - 1) >> 1
+                guard Order.above(e.0, items[p].0) else { break }
+                items[i] = items[p]
                 i = p
             }
+            items[i] = e
         }
 
         mutating func pop() -> (Float, Int32)? {
-            guard let first = items.first else { return nil }
-            let last = items.removeLast()
-            if !items.isEmpty {
-                items[0] = last
-                var i = 0
-                let n = items.count
-                while true {
-                    let l = 2 * i + 1, r = l + 1
-                    var w = i
-                    if l < n, Order.above(items[l].0, items[w].0) { w = l }
-                    if r < n, Order.above(items[r].0, items[w].0) { w = r }
-                    if w == i { break }
-                    items.swapAt(i, w)
-                    i = w
-                }
-            }
+            guard count > 0 else { return nil }
+            let first = items[0]
+            removeTop()
             return first
         }
+
+        mutating func removeTop() {
+            guard count > 0 else { return }
+            count -= 1
+            guard count > 0 else { return }
+            let last = items[count]
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                guard l < count else { break }
+                let w = r < count && Order.above(items[r].0, items[l].0) ? r : l
+                guard Order.above(items[w].0, last.0) else { break }
+                items[i] = items[w]
+                i = w
+            }
+            items[i] = last
+        }
+
+        /// The items, nearest first (ties by node).
+        func sortedNearestFirst() -> [(Float, Int32)] {
+            UnsafeBufferPointer(start: items, count: count).sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        }
+    }
+}
+
+/// Layer 0 of an ``HNSWIndex``, one block of ``stride`` bytes per node in 64-byte aligned
+/// memory: the node's vector (`dimension` floats), then a header (its link count in the low
+/// byte, bit 8 once removed), then 2·m link slots. A node's vector and links are read
+/// together, as in hnswlib's layout.
+///
+/// Shared by copies of an index: the index copies it before a change unless it is the only
+/// owner (copy on write), so memory that one copy can read is never written.
+final class NodeBlocks: @unchecked Sendable {
+    let dimension: Int
+    let m: Int
+    var m0: Int { 2 * m }
+    /// Bytes from a block's start to its header (the links follow it).
+    let headerOffset: Int
+    /// Bytes per block, a multiple of 64.
+    let stride: Int
+    private(set) var base: UnsafeMutableRawPointer
+    private(set) var capacity: Int
+    private(set) var count = 0
+
+    static let deletedFlag: Int32 = 0x100
+
+    init(dimension: Int, m: Int, capacity: Int = 64) {
+        self.dimension = dimension
+        self.m = m
+        headerOffset = dimension * 4
+        stride = (dimension * 4 + 4 + 8 * m + 63) / 64 * 64
+        self.capacity = max(1, capacity)
+        base = .allocate(byteCount: stride * self.capacity, alignment: 64)
+    }
+
+    deinit { base.deallocate() }
+
+    /// A copy of its own.
+    func copy() -> NodeBlocks {
+        let other = NodeBlocks(dimension: dimension, m: m, capacity: max(count, 64))
+        other.base.copyMemory(from: base, byteCount: count * stride)
+        other.count = count
+        return other
+    }
+
+    /// Room for `total` nodes.
+    func reserve(_ total: Int) {
+        guard total > capacity else { return }
+        let bigger = max(total, capacity * 2)
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: stride * bigger, alignment: 64)
+        memory.copyMemory(from: base, byteCount: count * stride)
+        base.deallocate()
+        base = memory
+        capacity = bigger
+    }
+
+    /// Appends a node holding `vector` (`dimension` floats) and no links; returns its number.
+    func append(_ vector: [Float]) -> Int32 {
+        reserve(count + 1)
+        let block = base + count * stride
+        block.initializeMemory(as: UInt8.self, repeating: 0, count: stride)
+        vector.withUnsafeBytes { bytes in
+            if let from = bytes.baseAddress { block.copyMemory(from: from, byteCount: min(bytes.count, dimension * 4)) }
+        }
+        count += 1
+        return Int32(count - 1)
+    }
+
+    /// Appends `nodes` blocks read by `fill` straight into their memory (loading a saved index).
+    func appendRaw(_ nodes: Int, _ fill: (UnsafeMutableRawBufferPointer) throws(MediaCoreError) -> Void) throws(MediaCoreError) {
+        reserve(count + nodes)
+        try fill(UnsafeMutableRawBufferPointer(start: base + count * stride, count: nodes * stride))
+        count += nodes
+    }
+
+    /// The blocks' bytes, as saved.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count * stride) }
+
+    @inline(__always) func vector(_ n: Int32) -> UnsafeMutablePointer<Float> {
+        (base + Int(n) &* stride).assumingMemoryBound(to: Float.self)
+    }
+
+    @inline(__always) func header(_ n: Int32) -> Int32 {
+        base.load(fromByteOffset: Int(n) &* stride + headerOffset, as: Int32.self)
+    }
+
+    @inline(__always) func linkCount(_ n: Int32) -> Int { Int(header(n) & 0xFF) }
+
+    @inline(__always) func isDeleted(_ n: Int32) -> Bool { header(n) & Self.deletedFlag != 0 }
+
+    /// Node n's links (valid up to ``linkCount(_:)``).
+    @inline(__always) func links(_ n: Int32) -> UnsafeMutablePointer<Int32> {
+        (base + Int(n) &* stride + headerOffset + 4).assumingMemoryBound(to: Int32.self)
+    }
+
+    func setLinks(_ n: Int32, _ targets: ArraySlice<Int32>) {
+        let links = self.links(n)
+        for (i, t) in targets.prefix(m0).enumerated() { links[i] = t }
+        let flags = header(n) & Self.deletedFlag
+        base.storeBytes(of: flags | Int32(min(targets.count, m0)), toByteOffset: Int(n) * stride + headerOffset, as: Int32.self)
+    }
+
+    func markDeleted(_ n: Int32) {
+        base.storeBytes(of: header(n) | Self.deletedFlag, toByteOffset: Int(n) * stride + headerOffset, as: Int32.self)
     }
 }
 

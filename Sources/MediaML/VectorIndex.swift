@@ -25,8 +25,8 @@ public struct VectorMatch: Sendable, Hashable, Codable {
 
 /// A vector index: float32 vectors of one dimension under ids, k-nearest-neighbour search.
 ///
-/// Implementations: ``FlatVectorIndex`` (exact, the oracle of the tests); an HNSW index is the
-/// next step. Indexes are value types: a search reads a snapshot, so any number of threads can
+/// Implementations: ``FlatVectorIndex`` (exact, the oracle of the tests) and ``HNSWIndex``
+/// (approximate, about O(log n)). Indexes are value types: a search reads a snapshot, so any number of threads can
 /// search copies while one changes its own.
 public protocol VectorIndex: Sendable {
     /// Length of every vector.

@@ -53,6 +53,19 @@ protocol Catalog: Sendable {
     /// Calls `body` with every stored embedding of the owner's assets not in the trash, by `provider`.
     func forEachEmbedding(owner: UserID, provider: String, _ body: (AssetID, [Float]) throws -> Void) throws(MediaStoreError)
 
+    /// The number of the latest change to any embedding (0 before the first).
+    func embeddingSequence() throws(MediaStoreError) -> Int64
+
+    /// Calls `body` with each change to the owner's embeddings by `provider` numbered after
+    /// `sequence`, in order: an embedding's key and vector when it was stored or replaced, its
+    /// key and `nil` when it was removed.
+    /// - Returns: The latest change number seen (to pass as `sequence` next time).
+    func forEachEmbeddingChange(owner: UserID, provider: String, after sequence: Int64,
+                                _ body: (Int64, [Float]?) throws -> Void) throws(MediaStoreError) -> Int64
+
+    /// The assets, not in the trash, whose embeddings by `provider` have these keys.
+    func embeddedAssets(keys: [Int64], provider: String) throws(MediaStoreError) -> [Int64: AssetID]
+
     /// The near-duplicate pairs among an owner's assets that are not in the trash.
     func nearDuplicatePairs(owner: UserID) throws(MediaStoreError) -> [(AssetID, AssetID)]
 

@@ -9,6 +9,7 @@ enum CatalogSchema {
         migrator.registerMigration("v1-library", migrate: v1)
         migrator.registerMigration("v2-near-duplicates", migrate: v2)
         migrator.registerMigration("v3-embeddings", migrate: v3)
+        migrator.registerMigration("v4-embedding-changes", migrate: v4)
         return migrator
     }
 
@@ -244,6 +245,46 @@ enum CatalogSchema {
                 PRIMARY KEY (asset_id, provider)
             ) WITHOUT ROWID;
             CREATE INDEX embeddings_owner ON embeddings(owner_id, provider);
+            """)
+    }
+
+    /// A change log of the embeddings, which the persisted vector indexes catch up from: every
+    /// write of an embedding takes the next number of `embedding_counter` as its `seq` (and, the
+    /// first time, as its `key`: the id of its vector in the index, never reused); a deleted
+    /// embedding leaves its key in `embedding_removals` under the next number. An index saved at
+    /// number N is brought up to date by the rows numbered after N.
+    static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE embeddings ADD COLUMN key INTEGER;
+            ALTER TABLE embeddings ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE embedding_counter (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last INTEGER NOT NULL
+            );
+            INSERT INTO embedding_counter (id, last) VALUES (1, 0);
+            CREATE TABLE embedding_removals (
+                seq INTEGER PRIMARY KEY,
+                owner_id TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                key INTEGER NOT NULL
+            );
+            CREATE INDEX embedding_removals_owner ON embedding_removals(owner_id, provider, seq);
+            """)
+        // Embeddings stored before this migration are numbered in one pass.
+        let rows = try Row.fetchAll(db, sql: "SELECT asset_id, provider FROM embeddings ORDER BY asset_id, provider")
+        for (n, row) in rows.enumerated() {
+            try db.cachedStatement(sql: "UPDATE embeddings SET key = ?, seq = ? WHERE asset_id = ? AND provider = ?")
+                .execute(arguments: [n + 1, n + 1, row[0] as String, row[1] as String])
+        }
+        try db.execute(sql: """
+            UPDATE embedding_counter SET last = \(rows.count);
+            CREATE UNIQUE INDEX embeddings_key ON embeddings(key);
+            CREATE INDEX embeddings_changes ON embeddings(owner_id, provider, seq);
+            CREATE TRIGGER embeddings_removed AFTER DELETE ON embeddings BEGIN
+                UPDATE embedding_counter SET last = last + 1;
+                INSERT INTO embedding_removals (seq, owner_id, provider, key)
+                    SELECT last, old.owner_id, old.provider, old.key FROM embedding_counter;
+            END;
             """)
     }
 }

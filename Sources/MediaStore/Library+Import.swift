@@ -46,7 +46,11 @@ extension Library {
         await BlockingThreads.run(count: workers + 1, name: "mediakit-import", onCancel: { run.stop(because: "cancelled") }) { index in
             if index == workers { run.countFiles() } else { run.work() }
         }
-        return run.finish()
+        let summary = run.finish()
+        // The vectors just stored go into the owner's index now rather than at the next search
+        // (a failure here is not the import's: the catalog holds them, a search catches up).
+        if summary.imported > 0 { try? updateVectorIndexes(owner: options.owner) }
+        return summary
     }
 }
 

@@ -69,7 +69,9 @@ extension Library {
                                   onCancel: { run.stop(because: "cancelled") }) { _ in
             run.work()
         }
-        return run.finish()
+        let summary = run.finish()
+        if summary.regenerated > 0 { try? updateVectorIndexes() }
+        return summary
     }
 }
 

@@ -13,8 +13,10 @@ extension Library {
     /// The `k` assets of the owner that look most like `asset` ("more like this"), most alike
     /// first, the asset itself left out; by the built-in ``ColorTextureDescriptor``'s vectors,
     /// made during import (photos imported without thumbnails have none: regenerate them).
-    /// - Complexity: an exact search over the owner's vectors, O(n·d); fine for a few hundred
-    ///   thousand photos. A persisted ``HNSWIndex`` for larger libraries is the next step.
+    ///
+    /// The search runs on the owner's persisted ``HNSWIndex`` (see ``updateVectorIndexes(owner:)``),
+    /// which is caught up with the catalog first; any number of searches run at the same time.
+    /// - Complexity: about O(log n) distance computations once the index is loaded.
     public func similar(to asset: AssetID, k: Int = 10) throws(MediaStoreError) -> [SimilarAsset] {
         let provider = ColorTextureDescriptor()
         guard let vector = try catalog.embedding(of: asset, provider: provider.name) else {
@@ -40,19 +42,29 @@ extension Library {
         return try similar(to: vector, owner: owner ?? defaultOwner, k: k, excluding: nil)
     }
 
+    /// Brings the owner's vector indexes up to date with the catalog and saves them when due
+    /// (imports and regenerations call it when they finish; a search does it too, so calling it
+    /// is never needed for correct answers, only to have the work done ahead).
+    public func updateVectorIndexes(owner: UserID? = nil) throws(MediaStoreError) {
+        try vectorIndexes.entry(owner: owner ?? defaultOwner, provider: ColorTextureDescriptor()).catchUp(catalog)
+    }
+
     private func similar(to vector: [Float], owner: UserID, k: Int, excluding: AssetID?) throws(MediaStoreError) -> [SimilarAsset] {
-        let provider = ColorTextureDescriptor()
-        var index = FlatVectorIndex(dimension: provider.dimension, metric: .cosine)
-        var ids: [AssetID] = []
-        try catalog.forEachEmbedding(owner: owner, provider: provider.name) { id, v in
-            // A stored vector of another length or with NaN cannot be compared: left out.
-            guard id != excluding, (try? index.insert(v, id: Int64(ids.count))) != nil else { return }
-            ids.append(id)
+        guard k > 0 else { return [] }
+        let index = vectorIndexes.entry(owner: owner, provider: ColorTextureDescriptor())
+        // Trashed assets and the asset itself are still in the index: asked for more until k are left.
+        var wanted = k + 1
+        while true {
+            let (matches, total) = try index.search(vector, k: wanted, catalog: catalog)
+            let assets = try catalog.embeddedAssets(keys: matches.map(\.id), provider: index.key.provider)
+            var out: [SimilarAsset] = []
+            for match in matches {
+                guard let id = assets[match.id], id != excluding, let asset = try asset(id) else { continue }
+                out.append(SimilarAsset(asset: asset, score: 1 - match.distance))
+                if out.count == k { return out }
+            }
+            if matches.count < wanted || wanted >= total { return out }
+            wanted = min(total, wanted * 4)
         }
-        var out: [SimilarAsset] = []
-        for match in index.search(vector, k: k) {
-            if let asset = try asset(ids[Int(match.id)]) { out.append(SimilarAsset(asset: asset, score: 1 - match.distance)) }
-        }
-        return out
     }
 }

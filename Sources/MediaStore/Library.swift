@@ -7,6 +7,7 @@ import Foundation
 /// <library>/library.sqlite      the catalog (an ordinary SQLite file)
 /// <library>/objects/ab/cd/<sha256>   originals, content-addressed, read-only
 /// <library>/thumbs/             derived files
+/// <library>/indexes/            vector indexes (checkpoints; the catalog holds every vector)
 /// <library>/tmp/                staging for writes in progress
 /// ```
 ///
@@ -28,6 +29,8 @@ public final class Library: Sendable {
     /// The user that owns what the command line imports (the first administrator).
     public let defaultOwner: UserID
     let catalog: any Catalog
+    /// The persisted vector indexes in `indexes/`.
+    let vectorIndexes: VectorIndexes
 
     /// The catalog file name inside the library folder.
     public static let catalogFileName = "library.sqlite"
@@ -60,6 +63,7 @@ public final class Library: Sendable {
         let store = try FileSystemBlobStore(objectsPath: root + "/objects", stagingPath: root + "/tmp")
         store.removeAbandonedStagingFiles()
         self.blobs = store
+        self.vectorIndexes = VectorIndexes(folder: root + "/indexes")
         self.defaultOwner = try catalog.ensureDefaultUser(name: configuration.defaultUserName)
     }
 

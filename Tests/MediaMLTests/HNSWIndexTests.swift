@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MediaML
+import Synchronization
 
 @Suite struct HNSWIndexTests {
     /// Clustered vectors (as embeddings are): 40 centres, points scattered around them.
@@ -100,5 +101,56 @@ import Testing
         } catch {
             #expect(error.path == path)
         }
+    }
+
+    /// An index is a value: a copy changed afterwards leaves the original as it was, and `m`
+    /// (the memory layout) cannot be changed after the fact.
+    @Test func copiesAreIndependentValues() throws {
+        let d = 10
+        let base = Self.clustered(600, d, seed: 11)
+        var index = HNSWIndex(dimension: d, metric: .l2, parameters: .init(m: 6, efConstruction: 40, ef: 40))
+        for (i, v) in base.enumerated() { try index.insert(v, id: Int64(i)) }
+        let answers = base.prefix(20).map { index.search($0, k: 5) }
+        var copy = index
+        for i in 0..<300 { copy.remove(id: Int64(i)) }
+        try copy.insert(base[0], id: 5000)
+        copy.parameters.m = 40
+        #expect(copy.parameters.m == 6 && copy.count == 301 && copy.removedCount == 300)
+        #expect(index.count == 600 && index.removedCount == 0)
+        #expect(base.prefix(20).map { index.search($0, k: 5) } == answers)
+        #expect(copy.search(base[0], k: 1).map(\.id) == [5000])
+    }
+
+    /// Searches of one index from several threads give what the same searches give one by one.
+    @Test func concurrentSearchesAnswerAsSequentialOnes() throws {
+        let d = 24
+        let base = Self.clustered(3000, d, seed: 21), queries = Self.clustered(200, d, seed: 22)
+        var index = HNSWIndex(dimension: d, metric: .cosine, parameters: .init(m: 12, efConstruction: 80, ef: 50))
+        for (i, v) in base.enumerated() { try index.insert(v, id: Int64(i)) }
+        let sequential = queries.map { index.search($0, k: 10) }
+        let shared = index
+        let results = Mutex([[VectorMatch]](repeating: [], count: queries.count))
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for q in stride(from: worker, to: queries.count, by: 4) {
+                let found = shared.search(queries[q], k: 10)
+                results.withLock { $0[q] = found }
+            }
+        }
+        #expect(results.withLock { $0 } == sequential)
+    }
+
+    /// Every truncation of a saved file is refused with its name, never read past its end.
+    @Test func everyTruncationIsRefused() throws {
+        var index = HNSWIndex(dimension: 4, metric: .l2, parameters: .init(m: 4, efConstruction: 16))
+        for (i, v) in Self.clustered(40, 4, seed: 2).enumerated() { try index.insert(v, id: Int64(i)) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hnsw-\(UUID()).bin").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try index.write(to: path)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(try HNSWIndex(bytes: bytes, path: path).count == 40)
+        for cut in stride(from: 0, to: bytes.count, by: 7) {
+            #expect(throws: MediaCoreError.self) { try HNSWIndex(bytes: Array(bytes.prefix(cut)), path: path) }
+        }
+        #expect(throws: MediaCoreError.self) { try HNSWIndex(bytes: bytes + [0], path: path) }
     }
 }

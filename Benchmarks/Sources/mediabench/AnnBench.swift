@@ -20,6 +20,8 @@ struct AnnBench: ParsableCommand {
     @Option(help: "Candidate list while building.") var efConstruction = 200
     @Option(help: "cosine or l2.") var metric = "cosine"
     @Flag(help: "Skip the flat index.") var noFlat = false
+    @Option(help: ArgumentHelp("Load the HNSW index from FILE when it exists (then load_s, the load time, replaces build_s), else build it and save it there.", valueName: "FILE"))
+    var index: String?
 
     func run() throws {
         guard let metric = VectorMetric(rawValue: metric) else { throw ValidationError("--metric is cosine or l2") }
@@ -49,14 +51,22 @@ struct AnnBench: ParsableCommand {
         let common: [String: Any] = ["n": baseVectors.count, "queries": queries.count, "dimension": dimension, "k": k, "metric": metric.rawValue]
 
         let buildStart = DispatchTime.now().uptimeNanoseconds
-        var hnsw = HNSWIndex(dimension: dimension, metric: metric, parameters: .init(m: m, efConstruction: efConstruction))
-        for (i, v) in baseVectors.enumerated() { try hnsw.insert(v, id: Int64(i)) }
+        var hnsw: HNSWIndex
+        var loaded = false
+        if let index, FileManager.default.fileExists(atPath: index) {
+            hnsw = try HNSWIndex(contentsOf: index)
+            loaded = true
+        } else {
+            hnsw = HNSWIndex(dimension: dimension, metric: metric, parameters: .init(m: m, efConstruction: efConstruction))
+            for (i, v) in baseVectors.enumerated() { try hnsw.insert(v, id: Int64(i)) }
+            if let index { try hnsw.write(to: index) }
+        }
         let buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1e9
         for e in efs {
             hnsw.parameters.ef = e
             let (results, seconds) = timeQueries { hnsw.search($0, k: k) }
             try emit(common.merging(["index": "mediakit-hnsw", "ef": e, "M": m, "ef_construction": efConstruction,
-                                     "build_s": buildSeconds, "recall": recall(results), "qps": Double(queries.count) / seconds]) { $1 })
+                                     (loaded ? "load_s" : "build_s"): buildSeconds, "recall": recall(results), "qps": Double(queries.count) / seconds]) { $1 })
         }
         if !noFlat {
             var flat = FlatVectorIndex(dimension: dimension, metric: metric)

@@ -20,8 +20,14 @@ typedef float (*vm_kernel)(const float *, const float *, size_t);
 vm_kernel vm_dot_kernel(void);
 /** The squared-distance kernel for this processor. */
 vm_kernel vm_l2sq_kernel(void);
-/** Hints the processor to fetch the `bytes` at p into cache (no effect where unsupported). */
-void vm_prefetch(const void *p, size_t bytes);
+/** Hints the processor to fetch the 64-byte line at p; inlined into callers, Swift's too. */
+static inline void vm_prefetch_line(const void *p) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p, 0, 3);
+#else
+    (void)p;
+#endif
+}
 /** Which path runs here: "avx512", "avx2", "sse" or "portable". */
 const char *vm_path(void);
 
