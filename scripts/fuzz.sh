@@ -41,11 +41,15 @@ seed() {  # seed TARGET: corpus files whose format the target parses
     python3 - "$dir/seed.hnsw" <<'PY'
 import struct, sys
 d, m, n = 4, 2, 4
-out = b"MKHNSW01" + struct.pack("<7I", d, 0, m, 8, 8, n, n) + struct.pack("<2i", 0, 0) + struct.pack("<2Q", 42, 43)
+stride = (d * 4 + 4 + 8 * m + 63) // 64 * 64
+out = b"MKHNSW02" + struct.pack("<7I", d, 0, m, 8, 8, n, n) + struct.pack("<2i", 0, 0) + struct.pack("<2Q", 42, 43)
+out += struct.pack("<%dq" % n, *range(n))
 for i in range(n):
     links = [j for j in range(n) if j != i][:2 * m]
-    out += struct.pack("<QB", i, 0) + struct.pack("<4f", *[0.5 if k == i else 0.1 for k in range(d)])
-    out += struct.pack("<B", len(links)) + struct.pack("<4i", *(links + [-1] * (2 * m - len(links)))) + b"\x00"
+    block = struct.pack("<4f", *[0.5 if k == i else 0.1 for k in range(d)]) + struct.pack("<i", len(links))
+    block += struct.pack("<4i", *(links + [-1] * (2 * m - len(links))))
+    out += block + b"\x00" * (stride - len(block))
+out += b"\x00" * n
 open(sys.argv[1], "wb").write(out)
 PY
     return 0

@@ -106,8 +106,8 @@ extension HNSWIndex {
         let efConstruction = try reader.u32(), ef = try reader.u32(), nodes = try reader.u32(), live = try reader.u32()
         let topLayer = Int(Int32(truncatingIfNeeded: try reader.u32())), entry = Int32(truncatingIfNeeded: try reader.u32())
         let seed = try reader.u64(), state = try reader.u64()
-        guard dimension > 0, dimension <= 1 << 16, metricCode <= 1, m >= 2, m <= 127, live <= nodes,
-              entry >= -1, entry < Int32(nodes), (entry < 0) == (nodes == 0), topLayer >= -1, topLayer <= 30 else {
+        guard dimension > 0, dimension <= 1 << 16, metricCode <= 1, m >= 2, m <= 127, live <= nodes, nodes < Int(Int32.max),
+              entry >= -1, Int(entry) < nodes, (entry < 0) == (nodes == 0), topLayer >= -1, topLayer <= 30 else {
             throw reader.damaged("its header is out of range")
         }
         self.init(dimension: dimension, metric: metricCode == 0 ? .cosine : .l2,

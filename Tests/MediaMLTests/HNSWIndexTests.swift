@@ -153,4 +153,14 @@ import Synchronization
         }
         #expect(throws: MediaCoreError.self) { try HNSWIndex(bytes: bytes + [0], path: path) }
     }
+
+    /// Inputs the `hnsw` fuzz target found: a node count past Int32 trapped a conversion.
+    @Test func fuzzFoundHeadersAreRefused() {
+        let hex = "4d4b484e5357303204000000000000000200000008ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000800000004cccc4d4b484e53573032040000cd00"
+        let bytes = stride(from: 0, to: hex.count, by: 2).compactMap { i -> UInt8? in
+            let start = hex.index(hex.startIndex, offsetBy: i)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
+        }
+        #expect(throws: MediaCoreError.self) { try HNSWIndex(bytes: bytes, path: "crash-hnsw") }
+    }
 }
