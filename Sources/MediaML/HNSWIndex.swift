@@ -227,8 +227,9 @@ public struct HNSWIndex: VectorIndex {
             visited.deallocate()
             fresh.deallocate()
         }
-        var candidates = Heap<NearestFirst>(capacity: 2 * ef)    // to explore
-        var results = Heap<FarthestFirst>(capacity: ef + 1)      // the ef best, farthest on top
+        // Neither heap can hold more than every node (ef may be anything a caller or a file says).
+        var candidates = Heap<NearestFirst>(capacity: min(2 * ef, nodes.count + 1))    // to explore
+        var results = Heap<FarthestFirst>(capacity: min(ef, nodes.count) + 1)           // the ef best, farthest on top
         visited[Int(start.1) >> 6] |= 1 << UInt64(start.1 & 63)
         candidates.push(start)
         if !(skipDeleted && nodes.isDeleted(start.1)) { results.push(start) }

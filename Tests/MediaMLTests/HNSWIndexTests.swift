@@ -154,13 +154,22 @@ import Synchronization
         #expect(throws: MediaCoreError.self) { try HNSWIndex(bytes: bytes + [0], path: path) }
     }
 
-    /// Inputs the `hnsw` fuzz target found: a node count past Int32 trapped a conversion.
-    @Test func fuzzFoundHeadersAreRefused() {
-        let hex = "4d4b484e5357303204000000000000000200000008ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000800000004cccc4d4b484e53573032040000cd00"
+    /// Inputs the `hnsw` fuzz target found: a node count past Int32 trapped a conversion (now
+    /// refused); an efConstruction of 134 million made the next insert allocate its heaps for
+    /// that many (now at most the number of nodes).
+    @Test(arguments: ["4d4b484e5357303204000000000000000200000008ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000000800000004cccc4d4b484e53573032040000cd00",
+                      "4d4b484e535730320400000000000000020000000800000800000000040000000400000000000000000000002a000000000000002b000000000000000000000000004f707fffffffffffffff020000000000000003000000000000000000003fcdccd33dcdcccc3d53747269010000000200000003000000ffffffff00000000000000000000000000000000000000000000000000000000cdcccc3d0000003fcdcccc3dcdcccc3d03000000000000000200000003000000ffffffff00000000000000000000000000000000000000000004000000000000cdcccc3dcdcccc3d0000003fcdcccc3d03000000000000000100000003000000ffffff00ffffffff00000000000000000000000000000000000000000000000000000000cdcccc3dcdcccc3dcdcccc3d0000003f03000000000000000100000002000000ffffffff0000000000000000000000000000000000000000000000000000000000000000"])
+    func fuzzFoundFiles(hex: String) throws {
         let bytes = stride(from: 0, to: hex.count, by: 2).compactMap { i -> UInt8? in
             let start = hex.index(hex.startIndex, offsetBy: i)
             return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
         }
-        #expect(throws: MediaCoreError.self) { try HNSWIndex(bytes: bytes, path: "crash-hnsw") }
+        // Refused, or loaded and then searchable and growable as the fuzz target does it.
+        guard var index = try? HNSWIndex(bytes: bytes, path: "fuzz") else { return }
+        let query = [Float](repeating: 0.5, count: index.dimension)
+        _ = index.search(query, k: 5)
+        let before = index.count
+        try index.insert(query, id: 1)
+        #expect(index.count >= before && !index.search(query, k: 5).isEmpty)
     }
 }
