@@ -188,7 +188,7 @@ extension SQLiteCatalog {
             if perceptual != nil || embedding != nil,
                let owner = try String.fetchOne(db, sql: "SELECT owner_id FROM assets WHERE id = ?", arguments: [id]).flatMap(UserID.init) {
                 if let perceptual {
-                    try Self.recordPerceptualHash(perceptual, of: asset, owner: owner, policy: nearDuplicatePolicy, db)
+                    try recordPerceptualHash(perceptual, of: asset, owner: owner, db)
                 }
                 if let embedding { try Self.recordEmbedding(embedding, of: asset, owner: owner, db) }
             }

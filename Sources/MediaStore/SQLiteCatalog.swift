@@ -10,6 +10,8 @@ final class SQLiteCatalog: Catalog {
     let pool: DatabasePool
     /// When two assets are near-duplicates (pairs are found as assets are recorded).
     let nearDuplicatePolicy = NearDuplicatePolicy()
+    /// The owners' perceptual hashes in memory, for the lookups of the pairs.
+    let hashMemory = PerceptualHashMemory()
     let path: String
 
     /// Opens (creating when missing) the catalog at `path` and brings its schema up to date.
@@ -124,7 +126,7 @@ final class SQLiteCatalog: Catalog {
                         try AssetRow.insert(a, db)
                         for file in derived { try Self.insertDerived(file, of: a.id, db, now: now) }
                         if let perceptual {
-                            try Self.recordPerceptualHash(perceptual, of: a.id, owner: a.ownerID, policy: nearDuplicatePolicy, db)
+                            try self.recordPerceptualHash(perceptual, of: a.id, owner: a.ownerID, db)
                         }
                         if let embedding { try Self.recordEmbedding(embedding, of: a.id, owner: a.ownerID, db) }
                         recorded = .imported(a.id)

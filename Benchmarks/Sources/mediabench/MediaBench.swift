@@ -8,6 +8,7 @@ import MediaStore
 /// swift build -c release --product mediabench
 /// .build/release/mediabench catalog --library /tmp/lib1m --assets 1000000   # insert, then measure
 /// .build/release/mediabench query --library /tmp/lib1m                      # measure an existing one
+/// .build/release/mediabench neardup --hashes 1000000                        # near-duplicate lookup
 /// ```
 /// Output: one JSON object per line on stdout (`"phase"` says what it measured); progress on stderr.
 @main
@@ -15,7 +16,7 @@ struct MediaBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediabench",
         abstract: "Scale benchmarks of a MediaKit library on synthetic assets, and of its vector indexes.",
-        subcommands: [CatalogBench.self, QueryBench.self, AnnBench.self]
+        subcommands: [CatalogBench.self, QueryBench.self, AnnBench.self, NearDupBench.self]
     )
 }
 
