@@ -5,7 +5,7 @@
 #          made by make-embeddings.py when DATA_DIR/README.txt is missing: ~1 minute)
 #   MEDIABENCH=/path/to/mediabench   also run "$MEDIABENCH ann ..." (release build, please)
 #   K=10 EF=32,64,128,256 M=16 EFC=200 METRIC=cosine   the parameters of both
-#   RUNS=3    timed passes of ann-hnswlib.py (best reported)
+#   RUNS=5    timed passes of both, after a warm-up pass (medians compared; the best is kept too)
 #   OUT=FILE  also keep all JSON lines in FILE
 # Prints every JSON line (hnswlib, numpy-flat, then MediaKit's), then a table: for each MediaKit
 # ef, the hnswlib ef whose recall is closest, and the single-thread qps of both.
@@ -19,7 +19,7 @@ ef=${EF:-32,64,128,256}
 m=${M:-16}
 efc=${EFC:-200}
 metric=${METRIC:-cosine}
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 
 python3 -c 'import hnswlib, wordllama, threadpoolctl, numpy' 2> /dev/null || {
   echo "missing Python packages: pip install -r $scripts/requirements-bench.txt" >&2; exit 1; }
@@ -45,7 +45,7 @@ python3 "$scripts/ann-hnswlib.py" --base "$base" --query "$query" --truth "$trut
 : > "$work/mediakit.jsonl"
 if [ -n "${MEDIABENCH:-}" ]; then
   "$MEDIABENCH" ann --base "$base" --query "$query" --truth "$truth" -k "$k" --ef "$ef" \
-    --M "$m" --ef-construction "$efc" --metric "$metric" > "$work/mediakit.out"
+    --M "$m" --ef-construction "$efc" --metric "$metric" --runs "$runs" > "$work/mediakit.out"
   grep '^{' "$work/mediakit.out" | tee "$work/mediakit.jsonl" || true
   grep -v '^{' "$work/mediakit.out" >&2 || true
   [ -s "$work/mediakit.jsonl" ] || { echo "mediabench printed no JSON line" >&2; exit 1; }
@@ -75,14 +75,17 @@ if not mk:
     for r in flat:
         print(f"numpy-flat: recall {r['recall']:.4f}, qps {r['qps']:.1f}")
     sys.exit(0)
-print("single-thread qps at equal-ish recall (for each MediaKit ef, the hnswlib ef of closest recall):")
-print(f"{'MediaKit ef':>11} {'recall':>7} {'qps':>9} | {'hnswlib ef':>10} {'recall':>7} {'qps':>9} "
-      f"| {'qps ratio':>9} {'build_s MK/hnsw':>16}")
+print("single-thread qps at equal-ish recall (for each MediaKit ef, the hnswlib ef of closest recall);")
+print("medians of the passes; hnswlib's qps one Python call per query, batch_qps its C++ loop over all queries:")
+print(f"{'MediaKit ef':>11} {'recall':>7} {'qps':>9} | {'hnswlib ef':>10} {'recall':>7} {'qps':>9} {'batch_qps':>9} "
+      f"| {'vs qps':>7} {'vs batch':>8} {'build_s MK/hnsw':>16}")
 for r in (r for r in mk if is_graph(r)):
     h = min(hn, key=lambda h: (abs(h["recall"] - r["recall"]), h["ef"]))
     ratio = r["qps"] / h["qps"] if h["qps"] else float("nan")
+    batch = r["qps"] / h["batch_qps"] if h.get("batch_qps") else float("nan")
     print(f"{r['ef']:>11} {r['recall']:>7.4f} {r['qps']:>9.1f} | {h['ef']:>10} {h['recall']:>7.4f} "
-          f"{h['qps']:>9.1f} | {ratio:>8.2f}x {r.get('build_s', float('nan')):>7.2f}/{h['build_s']:<7.2f}")
+          f"{h['qps']:>9.1f} {h.get('batch_qps', float('nan')):>9.1f} | {ratio:>6.2f}x {batch:>7.2f}x "
+          f"{r.get('build_s', float('nan')):>7.2f}/{h['build_s']:<7.2f}")
 for r in (r for r in mk if not is_graph(r)):
     for f in flat:
         ratio = r["qps"] / f["qps"] if f["qps"] else float("nan")

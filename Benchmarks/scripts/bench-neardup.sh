@@ -7,9 +7,10 @@
 #   memory-finder   NearDuplicateFinder: N adds, then the per-add cost of new pictures
 #   catalog-assets  a library of HASHES + CATALOG_QUERIES synthetic assets (addAssets)
 #   catalog-fill    the hash rows written (no lookup), per scale
-#   catalog-record  the per-asset cost of recording a hash as an import does (row, four indexed
-#                   substring lookups, pairs) in write transactions of CATALOG_BATCH, rolled back;
-#                   and of the lookup alone
+#   catalog-load    a library opened anew: its first lookup loads the owner's hashes into memory
+#   catalog-record  the per-asset cost of recording a hash as an import does (row, lookup among
+#                   the owner's hashes in memory, each match checked against its row, pairs) in
+#                   write transactions of CATALOG_BATCH, rolled back; and of the lookup alone
 # Builds nothing: set MEDIABENCH to a release build of mediabench
 #   (cd Benchmarks && swift build -c release --product mediabench).
 # Usage: MEDIABENCH=Benchmarks/.build/release/mediabench Benchmarks/scripts/bench-neardup.sh
@@ -22,8 +23,8 @@
 #   NO_CATALOG=1  in-memory phases only (seconds instead of minutes)
 #   OUT=FILE      also keep the JSON lines in FILE
 # Prints the JSON lines (stdout), progress on stderr. About 6 minutes at the defaults on
-# 2 cores (~200 s making the 1M synthetic assets, ~90 s timing 1,000 records and lookups at
-# ~40 ms each at 1M); peak RSS ~0.2 GB.
+# 2 cores (~200 s making the 1M synthetic assets, ~70 s writing the 1M hash rows); peak RSS
+# ~0.5 GB (the hashes in memory, twice at the largest scale: the timed library and the loaded one).
 # Run it on a quiet machine (`nice` lowers the priority; it does not remove other load).
 set -euo pipefail
 

@@ -280,8 +280,10 @@ public struct HNSWIndex: VectorIndex {
         return results.sortedNearestFirst()
     }
 
-    /// Cache lines of each unvisited neighbour's vector fetched ahead of measuring it.
-    static let prefetchLines = 16
+    /// Cache lines of each unvisited neighbour's vector fetched ahead of measuring it; the
+    /// hardware prefetcher streams the rest. 4 measured a few per cent faster than 1, 2 or all 16
+    /// of a 256-d vector's (AMD EPYC, 50,000 vectors).
+    static let prefetchLines = 4
 
     /// A level drawn from the paper's distribution, floor(−ln(U) · mL) with mL = 1/ln(m).
     private mutating func drawLevel() -> Int {

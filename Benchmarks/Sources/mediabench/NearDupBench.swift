@@ -255,6 +255,13 @@ struct NearDupBench: ParsableCommand {
             let counts = SubstringCounts(data.hashes.prefix(n).map(\.phash))
             let candidates = qs.reduce(0) { $0 + counts.candidates($1.phash, radius: policy.maxPHashDistance) }
 
+            // A library opened anew: its first lookup loads the owner's N hashes into memory.
+            let fresh = try Library(at: folder)
+            let rssBefore = Memory.mib(Memory.status("VmRSS"))
+            let (_, loadSeconds) = try measure { try fresh.timeNearDuplicateLookupsForBenchmark([qs[0]]) }
+            Output.emit([("phase", "catalog-load"), ("n", n), ("seconds", Output.round(loadSeconds, 2)),
+                         ("rssBeforeMiB", rssBefore), ("rssAfterMiB", Memory.mib(Memory.status("VmRSS")))])
+
             var records = Sample(), pairs = 0, transactions = Sample()
             let clock = ContinuousClock()
             var done = 0
