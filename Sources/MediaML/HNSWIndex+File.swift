@@ -40,7 +40,8 @@ extension HNSWIndex {
             }
         }
 
-        let staging = path + ".\(getpid()).tmp"
+        // Unique per writer: two indexes of one process may be saved to the same path at once.
+        let staging = path + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
         let fd = open(staging, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Self.failure("cannot create the vector index", path) }
         func put(_ bytes: UnsafeRawBufferPointer) -> Bool {
