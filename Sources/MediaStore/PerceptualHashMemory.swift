@@ -10,7 +10,7 @@ import Synchronization
 /// `v5-perceptual-hash-changes`), so rows written by another process are seen too.
 ///
 /// At a million hashes a lookup in memory takes about 0.2 ms where the same multi-index lookup
-/// through SQLite's indexes took 39 ms (BENCHMARKS.md); the price is about 170 bytes per hash
+/// through SQLite's indexes took 39 ms (BENCHMARKS.md); the price is about 90 bytes per hash
 /// while the library is open for writing.
 ///
 /// What it holds is a cache, never the truth: every match is checked against the catalog's
