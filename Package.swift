@@ -40,7 +40,11 @@ let package = Package(
         ),
         .target(
             name: "MediaStore",
-            dependencies: ["MediaCore", "MediaML", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "MediaCore", "MediaML",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Float32 distance kernels with AVX-512 / AVX2 paths chosen at run time (MediaML's indexes).

@@ -1,3 +1,4 @@
+import Foundation
 import MediaML
 import MediaCore
 
@@ -8,6 +9,20 @@ import MediaCore
 protocol Catalog: Sendable {
     /// The first administrator, created when there is none.
     func ensureDefaultUser(name: String) throws(MediaStoreError) -> UserID
+
+    // Users and API keys.
+    /// Every user, in the order they were added.
+    func users() throws(MediaStoreError) -> [User]
+    /// Adds a user (the caller has checked that the name and e-mail address are free).
+    func insert(_ user: User) throws(MediaStoreError)
+    /// Stores an API key's record and the SHA-256 of its secret.
+    func insert(_ key: APIKey, hash: [UInt8]) throws(MediaStoreError)
+    /// A user's API keys.
+    func apiKeys(of user: UserID) throws(MediaStoreError) -> [APIKey]
+    /// Deletes an API key; `false` when there was none.
+    func deleteAPIKey(_ id: APIKeyID) throws(MediaStoreError) -> Bool
+    /// The user whose key has this hash, recording the use at `now` (at most once a minute).
+    func user(forKeyHash hash: [UInt8], now: Date) throws(MediaStoreError) -> User?
 
     // Import.
     /// What an earlier import recorded for this source path.

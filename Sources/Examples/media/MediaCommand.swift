@@ -8,6 +8,6 @@ struct MediaCommand: AsyncParsableCommand {
         abstract: "A self-hosted photo and video library, on the command line.",
         subcommands: [MetadataCommand.self, ImportCommand.self, ListCommand.self, ShowCommand.self, TimelineCommand.self,
                       StatsCommand.self, VerifyCommand.self, ExportCommand.self, BackupCommand.self, ThumbnailCommand.self,
-                      RegenerateThumbnailsCommand.self, DuplicatesCommand.self, SimilarCommand.self]
+                      RegenerateThumbnailsCommand.self, DuplicatesCommand.self, SimilarCommand.self, UserCommand.self, KeyCommand.self]
     )
 }
