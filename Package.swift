@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries (Debian: libvips-dev, libexif-dev).
@@ -63,7 +67,15 @@ let package = Package(
         ),
         .executableTarget(
             name: "mediad",
-            dependencies: ["MediaCore", "MediaStore"],
+            dependencies: [
+                "MediaCore", "MediaStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Sources/Examples/mediad",
             swiftSettings: swiftSettings
         ),
@@ -80,6 +92,20 @@ let package = Package(
         .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         // Drives the `media` executable as a user would (kill -9 during import, exit codes).
         .testTarget(name: "MediaCLITests", dependencies: ["media", "MediaStore", "TestSupport"], path: "Tests/MediaCLITests", swiftSettings: swiftSettings),
+        // Drives `mediad`'s application over its router and over real HTTP on loopback.
+        .testTarget(
+            name: "MediadTests",
+            dependencies: [
+                "mediad", "MediaStore", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/MediadTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MediaMLTests", dependencies: ["MediaML", "VipsShim", "TestSupport"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -54,14 +54,25 @@ extension Library {
     }
 }
 
+/// The file extensions a library takes in, lower case, without the dot (what an upload client
+/// asks the server for before it walks a folder).
+public enum MediaFileTypes {
+    /// Photos: JPEG, HEIF/AVIF, PNG, GIF, WebP, TIFF, BMP, JPEG XL, JPEG 2000 and camera raws.
+    public static let images = [
+        "jpg", "jpeg", "jpe", "jfif", "heic", "heif", "hif", "avif", "png", "apng", "gif", "webp", "tif", "tiff", "bmp",
+        "jxl", "jp2", "j2k", "dng", "cr2", "cr3", "crw", "nef", "nrw", "arw", "srf", "sr2", "orf", "rw2", "raw", "raf",
+        "pef", "mrw", "x3f", "iiq",
+    ]
+    /// Videos.
+    public static let videos = ["mov", "mp4", "m4v", "3gp", "3g2", "avi", "mts", "m2ts", "ts", "mkv", "webm"]
+    /// Metadata sidecars kept beside an original.
+    public static let sidecars = ["xmp"]
+}
+
 /// Extensions of files that are meant to be media: such a file that cannot be recognised is a
 /// failure (damaged), any other unrecognised file is skipped (not media).
 enum MediaExtensions {
-    static let all: Set<String> = [
-        "jpg", "jpeg", "jpe", "jfif", "heic", "heif", "hif", "avif", "png", "apng", "gif", "webp", "tif", "tiff", "bmp",
-        "jxl", "jp2", "j2k", "dng", "cr2", "cr3", "crw", "nef", "nrw", "arw", "srf", "sr2", "orf", "rw2", "raw", "raf",
-        "pef", "mrw", "x3f", "iiq", "mov", "mp4", "m4v", "3gp", "3g2", "avi", "mts", "m2ts", "ts", "mkv", "webm",
-    ]
+    static let all = Set(MediaFileTypes.images + MediaFileTypes.videos)
 
     static func isMedia(_ path: String) -> Bool {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return false }

@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Logging
+import MediaStore
+import NIOPosix
+
+/// How `mediad` listens and what it accepts (flags and environment fill it in).
+struct ServerConfiguration: Sendable {
+    /// The address to listen on. Default 127.0.0.1.
+    var host = "127.0.0.1"
+    /// The port. Default 2283 (Immich's).
+    var port = 2283
+    /// The largest upload accepted, in bytes. Default 4 GiB.
+    var maxUploadBytes = 4 << 30
+    /// The log level. Default info.
+    var logLevel = Logger.Level.info
+}
+
+/// A request's context: who it is from, once the API key middleware has checked it.
+struct MediaRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// The user the request acts for (set by ``APIKeyMiddleware``).
+    var user: User?
+
+    init(source: Source) {
+        coreContext = .init(source: source)
+        user = nil
+    }
+
+    /// The authenticated user; routes behind ``APIKeyMiddleware`` always have one.
+    func requireUser() throws -> User {
+        guard let user else { throw ImmichError(.unauthorized, "Authentication required") }
+        return user
+    }
+}
+
+/// The application: the router with its middleware, listening where `configuration` says.
+func buildApplication(library: Library, configuration: ServerConfiguration) throws -> some ApplicationProtocol {
+    var logger = Logger(label: "mediad")
+    logger.logLevel = configuration.logLevel
+    let router = buildRouter(library: library, configuration: configuration)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediad"),
+        logger: logger
+    )
+}
+
+/// The routes: Immich's (`/api/...`, every one but ping behind an API key).
+func buildRouter(library: Library, configuration: ServerConfiguration) -> Router<MediaRequestContext> {
+    let router = Router(context: MediaRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.info))
+    let blocking = BlockingWork(library: library)
+    ServerRoutes(library: blocking).addPublicRoutes(to: router.group("api/server"))
+    let api = router.group("api").add(middleware: APIKeyMiddleware(library: blocking))
+    ServerRoutes(library: blocking).addRoutes(to: api.group("server"))
+    UserRoutes().addRoutes(to: api.group("users"))
+    return router
+}
+
+/// The library's calls are blocking (SQLite, libvips, files): they run on NIO's thread pool,
+/// never on the event loops or Swift's cooperative pool.
+struct BlockingWork: Sendable {
+    let library: Library
+
+    func run<T: Sendable>(_ body: @escaping @Sendable (Library) throws -> T) async throws -> T {
+        let library = self.library
+        return try await NIOThreadPool.singleton.runIfActive { try body(library) }
+    }
+}
