@@ -89,7 +89,8 @@ let package = Package(
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore", "VipsShim", "TestSupport"], swiftSettings: swiftSettings),
         // Checks the shim's declarations against the installed vips.h (the only user of CVips).
         .testTarget(name: "VipsShimTests", dependencies: ["CVips"], swiftSettings: swiftSettings),
-        .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaStoreTests", dependencies: ["MediaStore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                                                        .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // Drives the `media` executable as a user would (kill -9 during import, exit codes).
         .testTarget(name: "MediaCLITests", dependencies: ["media", "MediaStore", "TestSupport"], path: "Tests/MediaCLITests", swiftSettings: swiftSettings),
         // Drives `mediad`'s application over its router and over real HTTP on loopback.

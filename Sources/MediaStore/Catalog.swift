@@ -29,6 +29,8 @@ protocol Catalog: Sendable {
     func knownSource(path: String) throws(MediaStoreError) -> KnownSource?
     /// The owner's asset with these bytes.
     func assetID(owner: UserID, sha256: String) throws(MediaStoreError) -> AssetID?
+    /// The owner's asset whose bytes have this SHA-1 (lower-case hex), for Immich's checks.
+    func assetID(owner: UserID, sha1: String) throws(MediaStoreError) -> AssetID?
     /// Writes a batch of imports in one transaction; bytes the owner already has become duplicates.
     func record(_ batch: [PendingImport]) throws(MediaStoreError) -> [Recorded]
     /// Writes assets whose originals are in place, in one transaction.
@@ -109,6 +111,8 @@ struct PendingImport: Sendable {
     var sourcePath: String
     var sourceSize: Int64
     var sourceMTime: Double
+    /// Whether the source path is recorded for rescans (not for an upload's staging file).
+    var recordsSource = true
 }
 
 /// How the catalog recorded a pending import.

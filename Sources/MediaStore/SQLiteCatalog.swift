@@ -102,6 +102,13 @@ final class SQLiteCatalog: Catalog {
         }
     }
 
+    func assetID(owner: UserID, sha1: String) throws(MediaStoreError) -> AssetID? {
+        try read("looking up a SHA-1") { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM assets WHERE owner_id = ? AND sha1 = ? ORDER BY rowid LIMIT 1"),
+                                arguments: [owner.description, Hex.blob(sha1)]).flatMap(AssetID.init)
+        }
+    }
+
     /// Writes a batch of imports in one transaction. A file whose bytes the owner already has
     /// (stored by an earlier batch or a concurrent import) is recorded as a duplicate source of
     /// that asset instead.
@@ -137,6 +144,10 @@ final class SQLiteCatalog: Catalog {
                 switch recorded {
                 case .imported(let id): assetID = id; status = "imported"
                 case .duplicate(of: let id): assetID = id; status = "duplicate"
+                }
+                guard item.recordsSource else {
+                    out.append(recorded)
+                    continue
                 }
                 try db.cachedStatement(sql: """
                     INSERT INTO import_sources (path, size, mtime, sha256, asset_id, status, imported_at)
