@@ -58,6 +58,7 @@ func buildRouter(library: Library, configuration: ServerConfiguration) -> Router
     let api = router.group("api").add(middleware: APIKeyMiddleware(library: blocking))
     ServerRoutes(library: blocking).addRoutes(to: api.group("server"))
     UserRoutes().addRoutes(to: api.group("users"))
+    AssetRoutes(library: blocking, maxUploadBytes: configuration.maxUploadBytes).addRoutes(to: api.group("assets"))
     return router
 }
 

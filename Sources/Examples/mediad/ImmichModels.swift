@@ -87,3 +87,30 @@ struct UserAdminResponse: ResponseCodable {
         try c.encode(storageLabel, forKey: .storageLabel)
     }
 }
+
+/// `POST /api/assets/bulk-upload-check`: checksums (SHA-1, hex or base64) under the client's ids.
+struct AssetBulkUploadCheckRequest: Decodable {
+    struct Item: Decodable {
+        var id: String
+        var checksum: String
+    }
+    var assets: [Item]
+}
+
+/// Its answer: `accept`, or `reject` with reason `duplicate` and the asset that has the bytes.
+struct AssetBulkUploadCheckResponse: ResponseCodable {
+    struct Result: Codable {
+        var id: String
+        var action: String
+        var reason: String?
+        var assetId: String?
+        var isTrashed: Bool?
+    }
+    var results: [Result]
+}
+
+/// `POST /api/assets`: the asset and whether it is new (`created`, 201) or was there (`duplicate`, 200).
+struct AssetMediaResponse: ResponseCodable {
+    var id: String
+    var status: String
+}
