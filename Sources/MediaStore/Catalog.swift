@@ -23,6 +23,10 @@ protocol Catalog: Sendable {
     func deleteAPIKey(_ id: APIKeyID) throws(MediaStoreError) -> Bool
     /// The user whose key has this hash, recording the use at `now` (at most once a minute).
     func user(forKeyHash hash: [UInt8], now: Date) throws(MediaStoreError) -> User?
+    /// Records the client's names for an uploaded asset (the first upload's are kept).
+    func recordUploadSource(of asset: AssetID, deviceID: String, deviceAssetID: String) throws(MediaStoreError)
+    /// The client's names for an uploaded asset.
+    func uploadSource(of asset: AssetID) throws(MediaStoreError) -> UploadSource?
 
     // Import.
     /// What an earlier import recorded for this source path.

@@ -11,6 +11,7 @@ enum CatalogSchema {
         migrator.registerMigration("v3-embeddings", migrate: v3)
         migrator.registerMigration("v4-embedding-changes", migrate: v4)
         migrator.registerMigration("v5-perceptual-hash-changes", migrate: v5)
+        migrator.registerMigration("v6-upload-sources", migrate: v6)
         return migrator
     }
 
@@ -307,6 +308,19 @@ enum CatalogSchema {
             DROP INDEX perceptual_hashes_s1;
             DROP INDEX perceptual_hashes_s2;
             DROP INDEX perceptual_hashes_s3;
+            """)
+    }
+
+    /// Where an uploaded asset came from, as its client names it (Immich's `deviceId` and
+    /// `deviceAssetId`), for the answers that clients expect to carry them.
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE upload_sources (
+                asset_id TEXT PRIMARY KEY NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                device_id TEXT NOT NULL,
+                device_asset_id TEXT NOT NULL,
+                uploaded_at REAL NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 }

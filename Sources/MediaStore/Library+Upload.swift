@@ -15,12 +15,15 @@ public struct UploadInfo: Sendable, Hashable {
     public var fileCreatedAt: Date?
     /// When the file was last modified on the client.
     public var fileModifiedAt: Date?
+    /// The client's name for itself and for the file (Immich's `deviceId`, `deviceAssetId`).
+    public var source: UploadSource?
 
     /// Creates upload details.
-    public init(filename: String, fileCreatedAt: Date? = nil, fileModifiedAt: Date? = nil) {
+    public init(filename: String, fileCreatedAt: Date? = nil, fileModifiedAt: Date? = nil, source: UploadSource? = nil) {
         self.filename = filename
         self.fileCreatedAt = fileCreatedAt
         self.fileModifiedAt = fileModifiedAt
+        self.source = source
     }
 
     /// The name to record (`filename` without surrounding spaces).
@@ -35,6 +38,20 @@ public struct UploadInfo: Sendable, Hashable {
             throw MediaStoreError(.invalidArgument, "the file name \(filename.debugDescription) is not a file name")
         }
         return trimmed
+    }
+}
+
+/// Where an upload came from, in its client's words.
+public struct UploadSource: Sendable, Hashable, Codable {
+    /// The client's device (Immich's `deviceId`).
+    public var deviceID: String
+    /// The client's id for the file on that device (Immich's `deviceAssetId`).
+    public var deviceAssetID: String
+
+    /// Creates a source.
+    public init(deviceID: String, deviceAssetID: String) {
+        self.deviceID = deviceID
+        self.deviceAssetID = deviceAssetID
     }
 }
 
@@ -114,10 +131,33 @@ extension Library {
         let pending = PendingImport(content: .new(asset, derived: made.files, perceptual: made.perceptual, embedding: made.embedding),
                                     sourcePath: path, sourceSize: staged.size, sourceMTime: 0, recordsSource: false)
         switch try catalog.record([pending]).first {
-        case .imported(let id): return .created(id)
+        case .imported(let id):
+            if let source = info.source {
+                try catalog.recordUploadSource(of: id, deviceID: source.deviceID, deviceAssetID: source.deviceAssetID)
+            }
+            return .created(id)
         case .duplicate(of: let id): return .duplicate(id)
         case nil: throw MediaStoreError(.catalog, "recording \(filename) returned nothing", path: filename)
         }
+    }
+
+    /// The client's names for an uploaded asset (`nil` for an imported one).
+    public func uploadSource(of asset: AssetID) throws(MediaStoreError) -> UploadSource? {
+        try catalog.uploadSource(of: asset)
+    }
+
+    /// The owner's asset: `nil` when it does not exist or belongs to someone else (a server
+    /// answers both the same way, so ids of other users' assets cannot be probed).
+    public func asset(_ id: AssetID, ownedBy owner: UserID) throws(MediaStoreError) -> Asset? {
+        guard let asset = try asset(id), asset.ownerID == owner else { return nil }
+        return asset
+    }
+
+    /// Where the original's bytes can be read (the object, or the external file of an asset
+    /// imported in place).
+    /// - Throws: `MediaStoreError.notFound` when the object is missing.
+    public func originalFile(of asset: Asset) throws(MediaStoreError) -> String {
+        try originalPath(of: asset)
     }
 
     /// Immich's bulk upload check: which of these SHA-1 checksums (hex or base64) the owner

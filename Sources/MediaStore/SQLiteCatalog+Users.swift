@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import MediaCore
 
-/// Users and API keys in the catalog (tables `users` and `api_keys` of migration `v1-library`).
+/// Users and API keys in the catalog (tables `users` and `api_keys` of migration `v1-library`), and
+/// where uploads came from (`v6-upload-sources`).
 extension SQLiteCatalog {
     func users() throws(MediaStoreError) -> [User] {
         try read("reading the users") { db in
@@ -64,5 +65,20 @@ extension SQLiteCatalog {
         let lastUsed: Double? = row[4]
         return APIKey(id: APIKeyID(id), userID: user, name: row[2], createdAt: Date(timeIntervalSince1970: row[3]),
                       lastUsedAt: lastUsed.map { Date(timeIntervalSince1970: $0) })
+    }
+
+    func recordUploadSource(of asset: AssetID, deviceID: String, deviceAssetID: String) throws(MediaStoreError) {
+        try write("recording where an upload came from") { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO upload_sources (asset_id, device_id, device_asset_id, uploaded_at) VALUES (?, ?, ?, ?)
+                """, arguments: [asset.description, deviceID, deviceAssetID, Date().timeIntervalSince1970])
+        }
+    }
+
+    func uploadSource(of asset: AssetID) throws(MediaStoreError) -> UploadSource? {
+        try read("reading where an upload came from") { db in
+            try Row.fetchOne(db, sql: "SELECT device_id, device_asset_id FROM upload_sources WHERE asset_id = ?",
+                             arguments: [asset.description]).map { UploadSource(deviceID: $0[0], deviceAssetID: $0[1]) }
+        }
     }
 }

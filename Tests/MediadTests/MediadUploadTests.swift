@@ -12,7 +12,8 @@ import TestSupport
 /// Immich's upload flow against `mediad`, over the router and over HTTP on loopback: a new
 /// file is 201 `created`, the same bytes again 200 `duplicate` with the same id, the bulk check
 /// rejects what the user has; a wrong checksum, a path as file name, a body cut short or too
-/// large is a 4xx and stores nothing; one user's upload is not another's duplicate.
+/// large is a 4xx and stores nothing; one user's upload is not another's duplicate; the asset,
+/// its original (ETag, immutable, ranges) and thumbnails read back, by its owner only.
 @Suite(.enabled(if: Corpus.isAvailable, "the shared corpus is not present"))
 struct MediadUploadTests {
     static let apiKey = HTTPField.Name("x-api-key")!
@@ -119,6 +120,51 @@ struct MediadUploadTests {
                 #expect(body["id"] as? String != created)
             }
             #expect(try count() == 2)
+
+            // Reading it back: the record in Immich's shape, the original with its hash as ETag,
+            // cacheable for ever, by ranges; the thumbnails; nothing of it for another user.
+            try await client.execute(uri: "/api/assets/\(created)", method: .get, headers: [Self.apiKey: key]) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response)
+                #expect(body["id"] as? String == created && body["type"] as? String == "IMAGE")
+                #expect(body["deviceId"] as? String == "tests" && body["deviceAssetId"] as? String == "Canon_40D.jpg-1")
+                #expect(body["originalFileName"] as? String == "Canon_40D.jpg" && body["fileCreatedAt"] as? String == "2021-06-01T08:30:00Z")
+                #expect(body["checksum"] as? String == Data(sha1.hexBytes).base64EncodedString())
+                #expect(body["width"] as? Int == 100 && body["height"] as? Int == 68 && body.keys.contains("livePhotoVideoId"))
+            }
+            try await client.execute(uri: "/api/assets/\(created)/original", method: .get, headers: [Self.apiKey: key]) { response in
+                #expect(response.status == .ok && [UInt8](response.body.readableBytesView) == bytes)
+                #expect(response.headers[.eTag] == "\"\(asset.hash.sha256)\"" && response.headers[.cacheControl]?.contains("immutable") == true)
+                #expect(response.headers[.contentType] == "image/jpeg")
+            }
+            try await client.execute(uri: "/api/assets/\(created)/original", method: .get,
+                                     headers: [Self.apiKey: key, .range: "bytes=100-1099"]) { response in
+                #expect(response.status == .partialContent && [UInt8](response.body.readableBytesView) == Array(bytes[100...1099]))
+                #expect(response.headers[.contentRange] == "bytes 100-1099/\(bytes.count)")
+            }
+            try await client.execute(uri: "/api/assets/\(created)/original", method: .get,
+                                     headers: [Self.apiKey: key, .range: "bytes=-10"]) { response in
+                #expect(response.status == .partialContent && [UInt8](response.body.readableBytesView) == Array(bytes.suffix(10)))
+            }
+            try await client.execute(uri: "/api/assets/\(created)/original", method: .get,
+                                     headers: [Self.apiKey: key, .range: "bytes=\(bytes.count)-"]) { response in
+                #expect(response.status == .rangeNotSatisfiable)
+            }
+            try await client.execute(uri: "/api/assets/\(created)/original", method: .get,
+                                     headers: [Self.apiKey: key, .ifNoneMatch: "\"\(asset.hash.sha256)\""]) { response in
+                #expect(response.status == .notModified && response.body.readableBytes == 0)
+            }
+            for (size, type, magic) in [("thumbnail", "image/webp", Array("RIFF".utf8)), ("preview", "image/jpeg", [UInt8(0xFF), 0xD8])] {
+                try await client.execute(uri: "/api/assets/\(created)/thumbnail?size=\(size)", method: .get, headers: [Self.apiKey: key]) { response in
+                    #expect(response.status == .ok && response.headers[.contentType] == type, "\(size)")
+                    #expect(Array(response.body.readableBytesView.prefix(magic.count)) == magic, "\(size)")
+                }
+            }
+            for uri in ["/api/assets/\(created)", "/api/assets/\(created)/original", "/api/assets/\(created)/thumbnail", "/api/assets/not-an-id"] {
+                try await client.execute(uri: uri, method: .get, headers: [Self.apiKey: aliceKey]) { response in
+                    #expect(response.status == .notFound, "\(uri)")
+                }
+            }
 
             // Refused, and nothing stored: a wrong checksum, a path as name, a cut body, too large, no key.
             let refusals: [(String, HTTPFields, ByteBuffer, HTTPResponse.Status)] = [

@@ -58,7 +58,9 @@ func buildRouter(library: Library, configuration: ServerConfiguration) -> Router
     let api = router.group("api").add(middleware: APIKeyMiddleware(library: blocking))
     ServerRoutes(library: blocking).addRoutes(to: api.group("server"))
     UserRoutes().addRoutes(to: api.group("users"))
-    AssetRoutes(library: blocking, maxUploadBytes: configuration.maxUploadBytes).addRoutes(to: api.group("assets"))
+    let assets = AssetRoutes(library: blocking, maxUploadBytes: configuration.maxUploadBytes)
+    assets.addRoutes(to: api.group("assets"))
+    assets.addReadRoutes(to: api.group("assets"))
     return router
 }
 

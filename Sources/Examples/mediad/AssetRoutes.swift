@@ -32,9 +32,12 @@ struct AssetRoutes {
                 unlink(file)
                 throw error
             }
+            let source = form.fields["deviceId"].flatMap { device in
+                form.fields["deviceAssetId"].map { UploadSource(deviceID: device, deviceAssetID: $0) }
+            }
             let info = UploadInfo(filename: form.fields["filename"] ?? form.filename ?? "",
                                   fileCreatedAt: form.fields["fileCreatedAt"].flatMap(Self.date),
-                                  fileModifiedAt: form.fields["fileModifiedAt"].flatMap(Self.date))
+                                  fileModifiedAt: form.fields["fileModifiedAt"].flatMap(Self.date), source: source)
             let outcome: UploadOutcome
             do {
                 outcome = try await library.run { try $0.addUpload(at: file, info: info, owner: user.id, expectedSHA1: checksum) }
@@ -47,6 +50,52 @@ struct AssetRoutes {
             case .duplicate(let id):
                 return try AssetMediaResponse(id: id.description, status: "duplicate").response(from: request, context: context, status: .ok)
             }
+        }
+    }
+
+    /// The user's asset named by the path's `id`; 404 when it does not exist or is someone else's.
+    func asset(_ context: MediaRequestContext) async throws -> Asset {
+        let user = try context.requireUser()
+        guard let id = context.parameters.get("id").flatMap(AssetID.init),
+              let asset = try await library.run({ try $0.asset(id, ownedBy: user.id) }) else {
+            throw ImmichError(.notFound, "Asset not found")
+        }
+        return asset
+    }
+
+    func addReadRoutes(to group: RouterGroup<MediaRequestContext>) {
+        group.get(":id") { _, context in
+            let asset = try await asset(context)
+            let source = try await library.run { try $0.uploadSource(of: asset.id) }
+            return AssetResponse(asset, source: source)
+        }
+        group.get(":id/original") { request, context in
+            let asset = try await asset(context)
+            let path: String
+            do {
+                path = try await library.run { try $0.originalFile(of: asset) }
+            } catch let error as MediaStoreError {
+                throw ImmichError(error)
+            }
+            return try await ContentAddressedFile(path: path, etag: asset.hash.sha256, contentType: asset.metadata.mimeType,
+                                                  size: Int(asset.size)).response(to: request, context: context)
+        }
+        group.get(":id/thumbnail") { request, context in
+            let asset = try await asset(context)
+            let size = request.uri.queryParameters.get("size") ?? "thumbnail"
+            guard let kind = size == "preview" || size == "fullsize" ? DerivedFile.Kind.preview : size == "thumbnail" ? .thumbnail : nil else {
+                throw ImmichError(.badRequest, "size must be thumbnail or preview")
+            }
+            let found = try await library.run { library -> (DerivedFile, String, Int)? in
+                guard let file = try library.derivedFiles(of: asset.id).first(where: { $0.kind == kind && $0.status == .ready }),
+                      let path = library.path(of: file),
+                      let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return nil }
+                return (file, path, size)
+            }
+            guard let (file, path, bytes) = found else { throw ImmichError(.notFound, "This asset has no \(size) image") }
+            return try await ContentAddressedFile(path: path, etag: "\(asset.hash.sha256)-\(kind.rawValue)-\(file.width ?? 0)",
+                                                  contentType: file.format?.mimeType ?? "application/octet-stream",
+                                                  size: bytes).response(to: request, context: context)
         }
     }
 

@@ -114,3 +114,121 @@ struct AssetMediaResponse: ResponseCodable {
     var id: String
     var status: String
 }
+
+/// `GET /api/assets/{id}`: Immich's `AssetResponseDto` (the fields its clients require; the
+/// nullable ones written as `null`).
+struct AssetResponse: ResponseCodable {
+    var id: String
+    var ownerId: String
+    var deviceAssetId: String
+    var deviceId: String
+    var type: String
+    var originalFileName: String
+    var originalMimeType: String?
+    var originalPath = ""
+    var checksum: String
+    var thumbhash: String?
+    var width: Int?
+    var height: Int?
+    var duration: String
+    var visibility: String
+    var isFavorite: Bool
+    var isArchived: Bool
+    var isTrashed: Bool
+    var isOffline = false
+    var isEdited = false
+    var hasMetadata = true
+    var createdAt: Date
+    var updatedAt: Date
+    var fileCreatedAt: Date
+    var fileModifiedAt: Date
+    var localDateTime: Date
+    var libraryId: String?
+    var livePhotoVideoId: String?
+    var duplicateId: String?
+
+    init(_ asset: Asset, source: UploadSource?) {
+        id = asset.id.description
+        ownerId = asset.ownerID.description
+        deviceAssetId = source?.deviceAssetID ?? asset.originalFilename
+        deviceId = source?.deviceID ?? "mediakit-import"
+        type = asset.kind == .video ? "VIDEO" : "IMAGE"
+        originalFileName = asset.originalFilename
+        originalMimeType = asset.metadata.mimeType
+        checksum = Data(asset.hash.sha1.hexBytes).base64EncodedString()
+        thumbhash = asset.thumbhash.map { Data($0).base64EncodedString() }
+        width = asset.metadata.width
+        height = asset.metadata.height
+        duration = Self.duration(asset.metadata.duration ?? 0)
+        visibility = asset.visibility.rawValue
+        isFavorite = asset.isFavorite
+        isArchived = asset.visibility == .archive
+        isTrashed = asset.trashedAt != nil
+        createdAt = asset.createdAt
+        updatedAt = asset.updatedAt
+        let capture = asset.metadata.capturedAt
+        fileCreatedAt = asset.fileCreatedAt ?? capture?.instant ?? asset.createdAt
+        fileModifiedAt = asset.fileModifiedAt ?? fileCreatedAt
+        // Immich's localDateTime: the wall-clock time of the capture, written as if it were UTC.
+        localDateTime = capture.flatMap { Self.wallClock($0.local) } ?? fileCreatedAt
+    }
+
+    /// Immich's duration text, `H:MM:SS.fffff`.
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds)
+        return String(format: "%d:%02d:%08.5f", whole / 3600, whole / 60 % 60, seconds.truncatingRemainder(dividingBy: 60))
+    }
+
+    static func wallClock(_ local: LocalDateTime) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let components = DateComponents(year: local.year, month: local.month, day: local.day, hour: local.hour,
+                                        minute: local.minute, second: local.second, nanosecond: (local.millisecond ?? 0) * 1_000_000)
+        return calendar.date(from: components)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(ownerId, forKey: .ownerId)
+        try c.encode(deviceAssetId, forKey: .deviceAssetId)
+        try c.encode(deviceId, forKey: .deviceId)
+        try c.encode(type, forKey: .type)
+        try c.encode(originalFileName, forKey: .originalFileName)
+        try c.encode(originalMimeType, forKey: .originalMimeType)
+        try c.encode(originalPath, forKey: .originalPath)
+        try c.encode(checksum, forKey: .checksum)
+        try c.encode(thumbhash, forKey: .thumbhash)
+        try c.encode(width, forKey: .width)
+        try c.encode(height, forKey: .height)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(visibility, forKey: .visibility)
+        try c.encode(isFavorite, forKey: .isFavorite)
+        try c.encode(isArchived, forKey: .isArchived)
+        try c.encode(isTrashed, forKey: .isTrashed)
+        try c.encode(isOffline, forKey: .isOffline)
+        try c.encode(isEdited, forKey: .isEdited)
+        try c.encode(hasMetadata, forKey: .hasMetadata)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(fileCreatedAt, forKey: .fileCreatedAt)
+        try c.encode(fileModifiedAt, forKey: .fileModifiedAt)
+        try c.encode(localDateTime, forKey: .localDateTime)
+        try c.encode(libraryId, forKey: .libraryId)
+        try c.encode(livePhotoVideoId, forKey: .livePhotoVideoId)
+        try c.encode(duplicateId, forKey: .duplicateId)
+    }
+}
+
+extension String {
+    /// The bytes of a hex string (pairs of digits; a stray last digit is ignored).
+    var hexBytes: [UInt8] {
+        var out: [UInt8] = []
+        var index = startIndex
+        while let next = self.index(index, offsetBy: 2, limitedBy: endIndex), index != next {
+            if let byte = UInt8(self[index..<next], radix: 16) { out.append(byte) }
+            index = next
+        }
+        return out
+    }
+}
