@@ -28,6 +28,16 @@ protocol Catalog: Sendable {
     /// The client's names for an uploaded asset.
     func uploadSource(of asset: AssetID) throws(MediaStoreError) -> UploadSource?
 
+    // Albums.
+    /// The owner's albums (or the one with `id`), with their counts and date ranges.
+    func albums(owner: UserID, id: AlbumID?) throws(MediaStoreError) -> [Album]
+    /// Makes an album.
+    func insert(_ album: Album) throws(MediaStoreError)
+    /// Adds the owner's assets to an album of theirs, in one transaction.
+    func addAssets(_ assets: [AssetID], toAlbum album: AlbumID, owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID: AlbumAddition]
+    /// The ids of an album's assets not in the trash, oldest first.
+    func assetIDs(inAlbum album: AlbumID, owner: UserID) throws(MediaStoreError) -> [AssetID]
+
     // Import.
     /// What an earlier import recorded for this source path.
     func knownSource(path: String) throws(MediaStoreError) -> KnownSource?

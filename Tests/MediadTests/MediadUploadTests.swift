@@ -166,6 +166,36 @@ struct MediadUploadTests {
                 }
             }
 
+            // Albums: made with an asset, listed, added to (the user's own assets only), read.
+            var albumID = ""
+            try await client.execute(uri: "/api/albums", method: .post, headers: [Self.apiKey: key, .contentType: "application/json"],
+                                     body: ByteBuffer(string: #"{"albumName":"Trip","assetIds":["\#(created)"]}"#)) { response in
+                #expect(response.status == .created)
+                let album = try Self.json(response)
+                #expect(album["albumName"] as? String == "Trip" && album["assetCount"] as? Int == 1)
+                #expect((album["assets"] as? [[String: Any]])?.first?["id"] as? String == created)
+                albumID = album["id"] as? String ?? ""
+            }
+            let alicesAsset = try #require(try library.assets(withSHA1: [sha1], owner: alice.id).values.first)
+            try await client.execute(uri: "/api/albums/\(albumID)/assets", method: .put, headers: [Self.apiKey: key, .contentType: "application/json"],
+                                     body: ByteBuffer(string: #"{"ids":["\#(created)","\#(alicesAsset)","nonsense"]}"#)) { response in
+                #expect(response.status == .ok)
+                let results = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]])
+                #expect(results.map { $0["error"] as? String } == ["duplicate", "not_found", "not_found"])
+                #expect(results.allSatisfy { $0["success"] as? Bool == false })
+            }
+            try await client.execute(uri: "/api/albums", method: .get, headers: [Self.apiKey: key]) { response in
+                let albums = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]])
+                #expect(albums.map { $0["albumName"] as? String } == ["Trip"] && albums.first?["assetCount"] as? Int == 1)
+            }
+            try await client.execute(uri: "/api/albums", method: .get, headers: [Self.apiKey: aliceKey]) { response in
+                let albums = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [Any]
+                #expect(albums?.isEmpty == true)
+            }
+            try await client.execute(uri: "/api/albums/\(albumID)", method: .get, headers: [Self.apiKey: aliceKey]) { response in
+                #expect(response.status == .notFound)
+            }
+
             // Refused, and nothing stored: a wrong checksum, a path as name, a cut body, too large, no key.
             let refusals: [(String, HTTPFields, ByteBuffer, HTTPResponse.Status)] = [
                 ("wrong checksum", Self.headers(key, checksum: String(repeating: "0", count: 40)), Self.form(otherBytes, filename: "x.jpg"), .badRequest),

@@ -61,6 +61,7 @@ func buildRouter(library: Library, configuration: ServerConfiguration) -> Router
     let assets = AssetRoutes(library: blocking, maxUploadBytes: configuration.maxUploadBytes)
     assets.addRoutes(to: api.group("assets"))
     assets.addReadRoutes(to: api.group("assets"))
+    AlbumRoutes(library: blocking).addRoutes(to: api.group("albums"))
     return router
 }
 

@@ -232,3 +232,96 @@ extension String {
         return out
     }
 }
+
+/// Immich's `UserResponseDto`: a user as others see them.
+struct UserResponse: Codable {
+    var id: String
+    var name: String
+    var email: String
+    var avatarColor = "primary"
+    var profileImagePath = ""
+    var profileChangedAt: Date
+
+    init(_ user: User) {
+        id = user.id.description
+        name = user.name
+        email = user.email ?? ""
+        profileChangedAt = user.createdAt
+    }
+}
+
+/// `POST /api/albums`.
+struct CreateAlbumRequest: Decodable {
+    var albumName: String
+    var description: String?
+    var assetIds: [String]?
+}
+
+/// `PUT /api/albums/{id}/assets`.
+struct BulkIdsRequest: Decodable {
+    var ids: [String]
+}
+
+/// One id's outcome: `success`, or `error` `duplicate` / `not_found`.
+struct BulkIdResponse: ResponseCodable {
+    var id: String
+    var success: Bool
+    var error: String?
+}
+
+/// Immich's `AlbumResponseDto` (not shared: no album users, no shared links).
+struct AlbumResponse: ResponseCodable {
+    var id: String
+    var ownerId: String
+    var owner: UserResponse
+    var albumName: String
+    var description: String
+    var albumThumbnailAssetId: String?
+    var albumUsers: [String] = []
+    var assetCount: Int
+    var assets: [AssetResponse]
+    var createdAt: Date
+    var updatedAt: Date
+    var startDate: Date?
+    var endDate: Date?
+    var hasSharedLink = false
+    var isActivityEnabled = false
+    var shared = false
+    var order = "desc"
+
+    init(_ album: Album, owner: User, assets: [Asset]) {
+        id = album.id.description
+        ownerId = album.ownerID.description
+        self.owner = UserResponse(owner)
+        albumName = album.name
+        description = album.description
+        albumThumbnailAssetId = (album.coverAssetID ?? assets.first?.id)?.description
+        assetCount = album.assetCount
+        self.assets = assets.map { AssetResponse($0, source: nil) }
+        createdAt = album.createdAt
+        updatedAt = album.updatedAt
+        startDate = album.startDate
+        endDate = album.endDate
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(ownerId, forKey: .ownerId)
+        try c.encode(owner, forKey: .owner)
+        try c.encode(albumName, forKey: .albumName)
+        try c.encode(description, forKey: .description)
+        try c.encode(albumThumbnailAssetId, forKey: .albumThumbnailAssetId)
+        try c.encode(albumUsers, forKey: .albumUsers)
+        try c.encode(assetCount, forKey: .assetCount)
+        try c.encode(assets, forKey: .assets)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encodeIfPresent(startDate, forKey: .startDate)
+        try c.encodeIfPresent(endDate, forKey: .endDate)
+        try c.encode(hasSharedLink, forKey: .hasSharedLink)
+        try c.encode(isActivityEnabled, forKey: .isActivityEnabled)
+        try c.encode(shared, forKey: .shared)
+        try c.encode(order, forKey: .order)
+    }
+}
