@@ -10,12 +10,15 @@ public protocol UUIDIdentifier: Sendable, Hashable, Codable, CustomStringConvert
 }
 
 extension UUIDIdentifier {
-    /// A new identifier: a time-ordered UUID (version 7, RFC 9562: 48 bits of Unix milliseconds,
-    /// then 74 random bits), so identifiers made one after another sort together and catalog
-    /// indexes on them grow at one end instead of being written all over.
+    /// A new identifier: a time-ordered UUID (RFC 9562's version 7 layout: 48 bits of Unix
+    /// milliseconds, then 74 random bits), so identifiers made one after another sort together
+    /// and catalog indexes on them grow at one end instead of being written all over. Its
+    /// version field says 4 (random) rather than 7: Immich's clients accept only version-4
+    /// UUIDs (immichpy checks ids against `…-4xxx-[89ab]xxx-…`), and a version-4 UUID may hold
+    /// any bits in its random part.
     public init() { self.init(Self.timeOrderedUUID()) }
 
-    /// A UUID version 7 for the current time.
+    /// A time-ordered UUID for the current time (see ``init()``).
     public static func timeOrderedUUID(now: Date = Date()) -> UUID {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next(), low = generator.next()
@@ -24,7 +27,7 @@ extension UUIDIdentifier {
         for i in 0..<6 { b[i] = UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64(i))) }
         for i in 6..<8 { b[i] = UInt8(truncatingIfNeeded: high >> (8 * UInt64(i))) }
         for i in 8..<16 { b[i] = UInt8(truncatingIfNeeded: low >> (8 * UInt64(i - 8))) }
-        b[6] = (b[6] & 0x0F) | 0x70  // version 7
+        b[6] = (b[6] & 0x0F) | 0x40  // version field 4: what Immich's clients accept
         b[8] = (b[8] & 0x3F) | 0x80  // variant 10
         return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
     }

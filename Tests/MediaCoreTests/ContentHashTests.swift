@@ -45,12 +45,15 @@ import Testing
 }
 
 @Suite struct IdentifierTests {
-    @Test func newIdentifiersAreTimeOrderedVersion7() {
+    /// Time-ordered (version 7's layout), with the version field 4 that Immich's clients require.
+    @Test func newIdentifiersAreTimeOrderedWithVersionField4() {
         let early = AssetID.timeOrderedUUID(now: Date(timeIntervalSince1970: 1_700_000_000))
         let late = AssetID.timeOrderedUUID(now: Date(timeIntervalSince1970: 1_700_000_001))
         #expect(early.uuidString.lowercased() < late.uuidString.lowercased())
         let text = AssetID().description
-        #expect(text.count == 36 && Array(text)[14] == "7", "version 7: \(text)")
+        #expect(text.count == 36 && Array(text)[14] == "4", "version field 4: \(text)")
+        let immich = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+        #expect(text.wholeMatch(of: immich) != nil, "immichpy's pattern: \(text)")
         #expect("89ab".contains(Array(text)[19]), "RFC 9562 variant: \(text)")
         #expect(AssetID(text)?.description == text)
         #expect(Set((0..<1000).map { _ in AssetID() }).count == 1000)

@@ -58,7 +58,7 @@ struct UserAdminResponse: ResponseCodable {
     init(_ user: User) {
         id = user.id.description
         name = user.name
-        email = user.email ?? ""
+        email = UserResponse.email(of: user)
         isAdmin = user.isAdmin
         createdAt = user.createdAt
         updatedAt = user.createdAt
@@ -245,9 +245,23 @@ struct UserResponse: Codable {
     init(_ user: User) {
         id = user.id.description
         name = user.name
-        email = user.email ?? ""
+        email = Self.email(of: user)
         profileChangedAt = user.createdAt
     }
+
+    /// The user's e-mail address, or one made from their name at `mediakit.invalid` (Immich's
+    /// clients reject a user without a well-formed address; `.invalid` never resolves).
+    static func email(of user: User) -> String {
+        if let email = user.email, !email.isEmpty { return email }
+        let local = String(user.name.lowercased().unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
+        return (local.isEmpty || local.hasPrefix(".") || local.hasSuffix(".") ? "user-\(user.id.description.prefix(8))" : local) + "@mediakit.invalid"
+    }
+}
+
+/// Immich's `AlbumUserResponseDto`.
+struct AlbumUserResponse: Codable {
+    var role: String
+    var user: UserResponse
 }
 
 /// `POST /api/albums`.
@@ -277,7 +291,8 @@ struct AlbumResponse: ResponseCodable {
     var albumName: String
     var description: String
     var albumThumbnailAssetId: String?
-    var albumUsers: [String] = []
+    /// The owner first, as Immich lists it (its clients require at least one entry).
+    var albumUsers: [AlbumUserResponse]
     var assetCount: Int
     var assets: [AssetResponse]
     var createdAt: Date
@@ -293,6 +308,7 @@ struct AlbumResponse: ResponseCodable {
         id = album.id.description
         ownerId = album.ownerID.description
         self.owner = UserResponse(owner)
+        albumUsers = [AlbumUserResponse(role: "owner", user: self.owner)]
         albumName = album.name
         description = album.description
         albumThumbnailAssetId = (album.coverAssetID ?? assets.first?.id)?.description
