@@ -38,6 +38,28 @@ extension Library {
         try catalog.timeline(owner: owner ?? defaultOwner)
     }
 
+    /// The owner's timeline assets (not trashed, not archived or hidden) taken in one month
+    /// (`YYYY-MM`, local capture time), newest first: a ``TimelineBucket``'s contents.
+    /// - Complexity: One range scan of the timeline index.
+    public func assets(inMonth month: String, owner: UserID? = nil) throws(MediaStoreError) -> [Asset] {
+        guard month.count == 7, month.allSatisfy({ $0.isNumber || $0 == "-" }) else {
+            throw MediaStoreError(.invalidArgument, "a month is YYYY-MM, not \(month)")
+        }
+        var out: [Asset] = []
+        for id in try catalog.timelineAssetIDs(owner: owner ?? defaultOwner, month: month) {
+            if let asset = try asset(id) { out.append(asset) }
+        }
+        return out
+    }
+
+    /// Moves the owner's assets to the trash (out of the timeline, albums and searches; their
+    /// originals stay until the trash is emptied). Ids of other users' assets are ignored.
+    /// - Returns: How many assets were moved (those already in the trash are not counted).
+    @discardableResult
+    public func trash(_ assets: [AssetID], owner: UserID? = nil) throws(MediaStoreError) -> Int {
+        try catalog.trash(assets, owner: owner ?? defaultOwner, now: Date())
+    }
+
     /// Counts and sizes: what the library holds.
     public func statistics() throws(MediaStoreError) -> LibraryStatistics {
         try catalog.statistics()

@@ -97,6 +97,28 @@ extension SQLiteCatalog {
         }
     }
 
+    func timelineAssetIDs(owner: UserID, month: String) throws(MediaStoreError) -> [AssetID] {
+        try read("reading a month of the timeline") { db in
+            try String.fetchAll(db.cachedStatement(sql: """
+                SELECT id FROM assets INDEXED BY assets_timeline
+                WHERE owner_id = ? AND trashed_at IS NULL AND visibility = 'timeline' AND local_time >= ? AND local_time < ?
+                ORDER BY local_time DESC, rowid DESC
+                """), arguments: [owner.description, month, month + "\u{7F}"]).compactMap(AssetID.init)
+        }
+    }
+
+    func trash(_ assets: [AssetID], owner: UserID, now: Date) throws(MediaStoreError) -> Int {
+        try write("moving \(assets.count) assets to the trash") { db in
+            var moved = 0
+            for asset in assets {
+                try db.cachedStatement(sql: "UPDATE assets SET trashed_at = ?, updated_at = ? WHERE id = ? AND owner_id = ? AND trashed_at IS NULL")
+                    .execute(arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, asset.description, owner.description])
+                moved += db.changesCount
+            }
+            return moved
+        }
+    }
+
     func statistics() throws(MediaStoreError) -> LibraryStatistics {
         try read("reading statistics") { db in
             var s = LibraryStatistics()

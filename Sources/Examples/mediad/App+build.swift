@@ -62,6 +62,8 @@ func buildRouter(library: Library, configuration: ServerConfiguration) -> Router
     assets.addRoutes(to: api.group("assets"))
     assets.addReadRoutes(to: api.group("assets"))
     AlbumRoutes(library: blocking).addRoutes(to: api.group("albums"))
+    TimelineRoutes(library: blocking).addRoutes(to: api.group("timeline"))
+    DuplicateRoutes(library: blocking).addRoutes(to: api.group("duplicates"))
     return router
 }
 

@@ -10,6 +10,12 @@ struct AssetRoutes {
     let maxUploadBytes: Int
 
     func addRoutes(to group: RouterGroup<MediaRequestContext>) {
+        group.delete { request, context -> HTTPResponse.Status in
+            let user = try context.requireUser()
+            let ids = try await request.decode(as: AssetBulkDeleteRequest.self, context: context).ids.compactMap(AssetID.init)
+            try await library.run { try $0.trash(ids, owner: user.id) }
+            return .noContent
+        }
         group.post("bulk-upload-check") { request, context in
             let user = try context.requireUser()
             let check = try await request.decode(as: AssetBulkUploadCheckRequest.self, context: context)

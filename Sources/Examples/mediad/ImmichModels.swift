@@ -341,3 +341,88 @@ struct AlbumResponse: ResponseCodable {
         try c.encode(order, forKey: .order)
     }
 }
+
+/// `GET /api/timeline/buckets`: a month (`YYYY-MM-01`) and how many assets it holds.
+struct TimeBucketResponse: ResponseCodable {
+    var timeBucket: String
+    var count: Int
+}
+
+/// `GET /api/timeline/bucket`: a month's assets, column by column (Immich's
+/// `TimeBucketAssetResponseDto`), newest first.
+struct TimeBucketAssetResponse: ResponseCodable {
+    var id: [String] = []
+    var ownerId: [String] = []
+    var ratio: [Double] = []
+    var isFavorite: [Bool] = []
+    var isImage: [Bool] = []
+    var isTrashed: [Bool] = []
+    var thumbhash: [String?] = []
+    var fileCreatedAt: [String] = []
+    var createdAt: [String] = []
+    var localOffsetHours: [Double] = []
+    var duration: [String?] = []
+    var livePhotoVideoId: [String?] = []
+    var projectionType: [String?] = []
+    var visibility: [String] = []
+    var latitude: [Double?] = []
+    var longitude: [Double?] = []
+
+    init(_ assets: [Asset]) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for asset in assets {
+            let response = AssetResponse(asset, source: nil)
+            id.append(response.id)
+            ownerId.append(response.ownerId)
+            ratio.append(Double(max(1, response.width ?? 1)) / Double(max(1, response.height ?? 1)))
+            isFavorite.append(asset.isFavorite)
+            isImage.append(asset.kind == .image)
+            isTrashed.append(asset.trashedAt != nil)
+            thumbhash.append(response.thumbhash)
+            fileCreatedAt.append(formatter.string(from: response.fileCreatedAt))
+            createdAt.append(formatter.string(from: asset.createdAt))
+            localOffsetHours.append(Double(asset.metadata.capturedAt?.offsetSeconds ?? 0) / 3600)
+            duration.append(asset.kind == .video ? response.duration : nil)
+            livePhotoVideoId.append(nil)
+            projectionType.append(nil)
+            visibility.append(asset.visibility.rawValue)
+            latitude.append(asset.metadata.location?.latitude)
+            longitude.append(asset.metadata.location?.longitude)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(ownerId, forKey: .ownerId)
+        try c.encode(ratio, forKey: .ratio)
+        try c.encode(isFavorite, forKey: .isFavorite)
+        try c.encode(isImage, forKey: .isImage)
+        try c.encode(isTrashed, forKey: .isTrashed)
+        try c.encode(thumbhash, forKey: .thumbhash)
+        try c.encode(fileCreatedAt, forKey: .fileCreatedAt)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(localOffsetHours, forKey: .localOffsetHours)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(livePhotoVideoId, forKey: .livePhotoVideoId)
+        try c.encode(projectionType, forKey: .projectionType)
+        try c.encode(visibility, forKey: .visibility)
+        try c.encode(latitude, forKey: .latitude)
+        try c.encode(longitude, forKey: .longitude)
+    }
+}
+
+/// `GET /api/duplicates`: one group of near-duplicates (`duplicateId` is the copy to keep).
+struct DuplicateResponse: ResponseCodable {
+    var duplicateId: String
+    var assets: [AssetResponse]
+    var suggestedKeepAssetIds: [String]
+}
+
+/// `DELETE /api/assets`: the assets to move to the trash (`force` is taken as trash too until
+/// the trash can be emptied).
+struct AssetBulkDeleteRequest: Decodable {
+    var ids: [String]
+    var force: Bool?
+}

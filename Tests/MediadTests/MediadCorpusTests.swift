@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MediaStore
+import NIOCore
+import Testing
+import TestSupport
+@testable import mediad
+
+/// The end-to-end run over real HTTP on loopback: the whole corpus uploaded, then again (all
+/// duplicates), the timeline as the library has it, thumbnails, an album, the duplicates page,
+/// the trash, and another user's view of all of it.
+@Suite(.enabled(if: Corpus.isAvailable, "the shared corpus is not present"))
+struct MediadCorpusTests {
+    static let apiKey = HTTPField.Name("x-api-key")!
+
+    static func json(_ response: TestResponse) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
+    }
+
+    @Test func theCorpusOverHTTP() async throws {
+        let folder = NSTemporaryDirectory() + "mediad-corpus-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let library = try Library(at: folder)
+        let key = try library.createAPIKey(for: library.defaultOwner, name: "test").secret
+        let alice = try library.addUser(name: "alice")
+        let aliceKey = try library.createAPIKey(for: alice.id, name: "test").secret
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.logLevel = .warning
+        let app = try buildApplication(library: library, configuration: configuration)
+        let files = (FileManager.default.enumerator(atPath: Corpus.path("media"))?.allObjects as? [String] ?? [])
+            .map { Corpus.path("media/" + $0) }
+            .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue }
+            .sorted()
+        #expect(files.count > 200)
+
+        try await app.test(.live) { client in
+            func upload(_ path: String, key: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                let boundary = "corpus-\(UUID())"
+                var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"deviceId\"\r\n\r\ntests\r\n"
+                                      + "--\(boundary)\r\nContent-Disposition: form-data; name=\"deviceAssetId\"\r\n\r\n\(path.hashValue)\r\n"
+                                      + "--\(boundary)\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"\((path as NSString).lastPathComponent)\"\r\n\r\n")
+                body.writeBytes(try Data(contentsOf: URL(fileURLWithPath: path)))
+                body.writeString("\r\n--\(boundary)--\r\n")
+                return try await client.execute(uri: "/api/assets", method: .post,
+                                                headers: [Self.apiKey: key, .contentType: "multipart/form-data; boundary=\(boundary)"],
+                                                body: body) { response in
+                    (response.status, (try? Self.json(response) as? [String: Any]) ?? [:])
+                }
+            }
+            // First pass: every file is created, a duplicate of an earlier one, or refused with a reason.
+            var created: [String: String] = [:], accepted: [String: String] = [:], refused: [String] = []
+            for path in files {
+                let (status, body) = try await upload(path, key: key)
+                switch status {
+                case .created: created[path] = body["id"] as? String; accepted[path] = body["id"] as? String
+                case .ok: accepted[path] = body["id"] as? String
+                case .badRequest:
+                    #expect((body["message"] as? String)?.isEmpty == false, "\(path)")
+                    refused.append(path)
+                default: Issue.record("\(path): \(status)")
+                }
+            }
+            #expect(created.count + (accepted.count - created.count) + refused.count == files.count)
+            #expect(refused.count <= 5, "\(refused)")
+            var assetCount = 0
+            try library.forEachAsset { _ in assetCount += 1; return true }
+            #expect(assetCount == created.count && Set(accepted.values).count == created.count)
+
+            // Second pass: nothing new; each file answers with the asset it made.
+            for path in accepted.keys.sorted().prefix(60) {
+                let (status, body) = try await upload(path, key: key)
+                #expect(status == .ok && body["status"] as? String == "duplicate" && body["id"] as? String == accepted[path], "\(path)")
+            }
+
+            // The timeline: the library's buckets, and a bucket's contents.
+            let expected = try library.timeline()
+            try await client.execute(uri: "/api/timeline/buckets", method: .get, headers: [Self.apiKey: key]) { response in
+                let buckets = try #require(try Self.json(response) as? [[String: Any]])
+                #expect(buckets.map { "\($0["timeBucket"] ?? "")=\($0["count"] ?? "")" } == expected.map { "\($0.month)-01=\($0.count)" })
+            }
+            let month = try #require(expected.first)
+            try await client.execute(uri: "/api/timeline/bucket?timeBucket=\(month.month)-01T00:00:00.000Z", method: .get,
+                                     headers: [Self.apiKey: key]) { response in
+                let bucket = try #require(try Self.json(response) as? [String: Any])
+                #expect((bucket["id"] as? [String])?.count == month.count && (bucket["ratio"] as? [Double])?.count == month.count)
+            }
+
+            // Thumbnails of the photos; another user sees none of it.
+            let someIDs = Array(Set(created.values)).sorted().prefix(25)
+            var painted = 0
+            for id in someIDs {
+                try await client.execute(uri: "/api/assets/\(id)/thumbnail", method: .get, headers: [Self.apiKey: key]) { response in
+                    #expect(response.status == .ok || response.status == .notFound)
+                    if response.status == .ok, Array(response.body.readableBytesView.prefix(4)) == Array("RIFF".utf8) { painted += 1 }
+                }
+                try await client.execute(uri: "/api/assets/\(id)/thumbnail", method: .get, headers: [Self.apiKey: aliceKey]) { response in
+                    #expect(response.status == .notFound)
+                }
+            }
+            #expect(painted >= 20)
+
+            // An album of ten; the duplicates page as the library groups them.
+            let ten = someIDs.prefix(10).map { "\"\($0)\"" }.joined(separator: ",")
+            try await client.execute(uri: "/api/albums", method: .post, headers: [Self.apiKey: key, .contentType: "application/json"],
+                                     body: ByteBuffer(string: #"{"albumName":"Ten","assetIds":[\#(ten)]}"#)) { response in
+                let album = try #require(try Self.json(response) as? [String: Any])
+                #expect(response.status == .created && album["assetCount"] as? Int == 10)
+            }
+            let groups = try library.nearDuplicateGroups()
+            try await client.execute(uri: "/api/duplicates", method: .get, headers: [Self.apiKey: key]) { response in
+                let answer = try #require(try Self.json(response) as? [[String: Any]])
+                #expect(answer.count == groups.count && !groups.isEmpty)
+                #expect(answer.map { ($0["assets"] as? [Any])?.count ?? 0 } == groups.map(\.assets.count))
+            }
+            try await client.execute(uri: "/api/duplicates", method: .get, headers: [Self.apiKey: aliceKey]) { response in
+                let answer = try Self.json(response) as? [Any]
+                #expect(answer?.isEmpty == true)
+            }
+
+            // The trash: out of the timeline; another user's delete changes nothing.
+            let inMonth = try library.assets(inMonth: month.month)
+            let victim = try #require(inMonth.first)
+            let ids = #"{"ids":["\#(victim.id)"]}"#
+            try await client.execute(uri: "/api/assets", method: .delete, headers: [Self.apiKey: aliceKey, .contentType: "application/json"],
+                                     body: ByteBuffer(string: ids)) { response in
+                #expect(response.status == .noContent)
+            }
+            #expect(try library.asset(victim.id)?.trashedAt == nil)
+            try await client.execute(uri: "/api/assets", method: .delete, headers: [Self.apiKey: key, .contentType: "application/json"],
+                                     body: ByteBuffer(string: ids)) { response in
+                #expect(response.status == .noContent)
+            }
+            try await client.execute(uri: "/api/assets/\(victim.id)", method: .get, headers: [Self.apiKey: key]) { response in
+                let asset = try #require(try Self.json(response) as? [String: Any])
+                #expect(asset["isTrashed"] as? Bool == true)
+            }
+            #expect(try library.timeline().first { $0.month == month.month }?.count ?? 0 == month.count - 1)
+        }
+    }
+}
