@@ -121,6 +121,18 @@ struct MediadCorpusTests {
                 #expect(answer?.isEmpty == true)
             }
 
+            // The native "more like this": the library's own answer, the asset left out; nobody else's.
+            let probe = try #require(someIDs.first.flatMap(AssetID.init))
+            let like = try library.similar(to: probe, k: 5)
+            try await client.execute(uri: "/api/mediakit/assets/\(probe)/similar?k=5", method: .get, headers: [Self.apiKey: key]) { response in
+                let answer = try #require(try Self.json(response) as? [[String: Any]])
+                #expect(answer.compactMap { ($0["asset"] as? [String: Any])?["id"] as? String } == like.map(\.asset.id.description))
+                #expect(answer.count == 5 && answer.allSatisfy { ($0["score"] as? Double ?? 2) <= 1.0001 })
+            }
+            try await client.execute(uri: "/api/mediakit/assets/\(probe)/similar", method: .get, headers: [Self.apiKey: aliceKey]) { response in
+                #expect(response.status == .notFound)
+            }
+
             // The trash: out of the timeline; another user's delete changes nothing.
             let inMonth = try library.assets(inMonth: month.month)
             let victim = try #require(inMonth.first)

@@ -64,6 +64,7 @@ func buildRouter(library: Library, configuration: ServerConfiguration) -> Router
     AlbumRoutes(library: blocking).addRoutes(to: api.group("albums"))
     TimelineRoutes(library: blocking).addRoutes(to: api.group("timeline"))
     DuplicateRoutes(library: blocking).addRoutes(to: api.group("duplicates"))
+    NativeRoutes(library: blocking).addRoutes(to: api.group("mediakit"))
     return router
 }
 
