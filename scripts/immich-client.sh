@@ -35,6 +35,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 "$mediad" --library "$work/lib" --port "$port" --log-level warning > "$work/mediad.log" 2>&1 &
 pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/server/ping" > /dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$port/api/server/ping" > /dev/null || { echo "mediad did not start:" >&2; cat "$work/mediad.log" >&2; exit 1; }
 export IMMICH_API_URL="http://127.0.0.1:$port/api" IMMICH_API_KEY="$key"
 run() { "$venv/bin/immichpy" --format json assets upload "$folder" --skip-duplicates --album-name "Holidays" 2>&1 | tail -1; }
 first=$(run); echo "first run:  $first"

@@ -37,6 +37,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 "$bin/mediad" --library "$work/lib" --port "$port" --log-level warning > "$work/mediad.log" 2>&1 &
 pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/api/server/ping" > /dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$port/api/server/ping" > /dev/null || { echo "mediad did not start:" >&2; cat "$work/mediad.log" >&2; exit 1; }
 echo "# $total files ($(du -sh "$data" | cut -f1)), $workers uploaders, mediad pid $pid" >&2
 for pass in new again; do
   result=$(python3 Benchmarks/scripts/upload-load.py --url "http://127.0.0.1:$port" --key "$key" --pid "$pid" \
