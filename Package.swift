@@ -79,6 +79,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/Examples/mediad",
+            // The web gallery (HTML, CSS, plain JavaScript), served from the bundle.
+            resources: [.copy("Gallery")],
             swiftSettings: swiftSettings
         ),
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages MediaKit needs to build, test and benchmark, when missing.
 # Usage: scripts/setup.sh [--bench]   (--bench adds libvips-tools, exiftool and hyperfine)
 set -euo pipefail
-packages=(libvips-dev libjpeg-dev libexif-dev libsqlite3-dev pkg-config)
+packages=(libvips-dev libjpeg-dev libexif-dev libsqlite3-dev pkg-config chromium)   # chromium: the gallery's browser test
 if [ "${1:-}" = "--bench" ]; then
   packages+=(libvips-tools libimage-exiftool-perl hyperfine)
 fi

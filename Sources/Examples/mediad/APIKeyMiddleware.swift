@@ -24,9 +24,13 @@ struct APIKeyMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The key a request carries, if any.
+    /// The cookie the web gallery's sign-in sets (HttpOnly, SameSite=Strict).
+    static let cookie = "mediakit_key"
+
+    /// The key a request carries, if any: the header, Bearer, or the gallery's cookie.
     static func secret(of request: Request) -> String? {
         if let name = HTTPField.Name("x-api-key"), let key = request.headers[name], !key.isEmpty { return key }
+        if let key = request.cookies[Self.cookie]?.value, !key.isEmpty { return key }
         guard let authorization = request.headers[.authorization] else { return nil }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }

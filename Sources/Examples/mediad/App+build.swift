@@ -49,11 +49,13 @@ func buildApplication(library: Library, configuration: ServerConfiguration) thro
     )
 }
 
-/// The routes: Immich's (`/api/...`, every one but ping behind an API key).
+/// The routes: the gallery at `/`, and Immich's (`/api/...`, behind an API key but for ping,
+/// version and media types) with MediaKit's own under `/api/mediakit`.
 func buildRouter(library: Library, configuration: ServerConfiguration) -> Router<MediaRequestContext> {
     let router = Router(context: MediaRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     let blocking = BlockingWork(library: library)
+    GalleryRoutes(library: blocking).addRoutes(to: router)
     ServerRoutes(library: blocking).addPublicRoutes(to: router.group("api/server"))
     let api = router.group("api").add(middleware: APIKeyMiddleware(library: blocking))
     ServerRoutes(library: blocking).addRoutes(to: api.group("server"))

@@ -146,8 +146,10 @@ struct AssetResponse: ResponseCodable {
     var libraryId: String?
     var livePhotoVideoId: String?
     var duplicateId: String?
+    var exifInfo: ExifResponse
 
     init(_ asset: Asset, source: UploadSource?) {
+        exifInfo = ExifResponse(asset)
         id = asset.id.description
         ownerId = asset.ownerID.description
         deviceAssetId = source?.deviceAssetID ?? asset.originalFilename
@@ -217,6 +219,45 @@ struct AssetResponse: ResponseCodable {
         try c.encode(libraryId, forKey: .libraryId)
         try c.encode(livePhotoVideoId, forKey: .livePhotoVideoId)
         try c.encode(duplicateId, forKey: .duplicateId)
+        try c.encode(exifInfo, forKey: .exifInfo)
+    }
+}
+
+/// Immich's `ExifResponseDto`: what the file's metadata says (absent values left out).
+struct ExifResponse: Codable {
+    var make: String?
+    var model: String?
+    var lensModel: String?
+    var fNumber: Double?
+    var exposureTime: String?
+    var iso: Int?
+    var focalLength: Double?
+    var latitude: Double?
+    var longitude: Double?
+    var exifImageWidth: Int?
+    var exifImageHeight: Int?
+    var fileSizeInByte: Int64
+    var orientation: String?
+    var description: String?
+    var rating: Int?
+
+    init(_ asset: Asset) {
+        let m = asset.metadata
+        make = m.make
+        model = m.model
+        lensModel = m.lens
+        fNumber = m.fNumber
+        exposureTime = m.exposureTime.map { $0 >= 1 || $0 <= 0 ? String(format: "%g", $0) : "1/\(Int((1 / $0).rounded()))" }
+        iso = m.iso
+        focalLength = m.focalLength
+        latitude = m.location?.latitude
+        longitude = m.location?.longitude
+        exifImageWidth = m.pixelWidth
+        exifImageHeight = m.pixelHeight
+        fileSizeInByte = asset.size
+        orientation = m.orientation.map(String.init)
+        description = m.caption
+        rating = m.rating
     }
 }
 

@@ -1,0 +1,242 @@
+// MediaKit's web gallery: plain JavaScript, no build step, nothing from a CDN.
+// Pages (location.hash): #/ timeline, #/asset/ID viewer, #/albums, #/album/ID, #/duplicates.
+// For tests and scripts, <body> carries data-view, data-tiles (tiles on the page),
+// data-painted (thumbnails loaded) and, in the viewer, data-preview="painted".
+'use strict';
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v; else if (k.startsWith('on')) node.addEventListener(k.slice(2), v); else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+};
+
+async function api(path, options = {}) {
+  const response = await fetch(path, Object.assign({ credentials: 'same-origin' }, options));
+  if (response.status === 401) { showLogin(); throw new Error('not signed in'); }
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.status === 204 ? null : response.json();
+}
+
+// ThumbHash (Evan Wallace's reference decoder, https://evanw.github.io/thumbhash/) to a data URL.
+function thumbHashToRGBA(hash) {
+  const { PI, max, cos, round } = Math;
+  const header24 = hash[0] | (hash[1] << 8) | (hash[2] << 16), header16 = hash[3] | (hash[4] << 8);
+  const lDC = (header24 & 63) / 63, pDC = ((header24 >> 6) & 63) / 31.5 - 1, qDC = ((header24 >> 12) & 63) / 31.5 - 1;
+  const lScale = ((header24 >> 18) & 31) / 31, hasAlpha = header24 >> 23;
+  const pScale = ((header16 >> 3) & 63) / 63, qScale = ((header16 >> 9) & 63) / 63, isLandscape = header16 >> 15;
+  const lx = max(3, isLandscape ? (hasAlpha ? 5 : 7) : header16 & 7), ly = max(3, isLandscape ? header16 & 7 : (hasAlpha ? 5 : 7));
+  const aDC = hasAlpha ? (hash[5] & 15) / 15 : 1, aScale = (hash[5] >> 4) / 15;
+  const acStart = hasAlpha ? 6 : 5;
+  let acIndex = 0;
+  const decodeChannel = (nx, ny, scale) => {
+    const ac = [];
+    for (let cy = 0; cy < ny; cy++)
+      for (let cx = cy ? 0 : 1; cx * ny < nx * (ny - cy); cx++)
+        ac.push((((hash[acStart + (acIndex >> 1)] >> ((acIndex++ & 1) << 2)) & 15) / 7.5 - 1) * scale);
+    return ac;
+  };
+  const lAC = decodeChannel(lx, ly, lScale), pAC = decodeChannel(3, 3, pScale * 1.25), qAC = decodeChannel(3, 3, qScale * 1.25);
+  const aAC = hasAlpha && decodeChannel(5, 5, aScale);
+  const ratio = (isLandscape ? (hasAlpha ? 5 : 7) : header16 & 7) / (isLandscape ? header16 & 7 : (hasAlpha ? 5 : 7));
+  const w = round(ratio > 1 ? 32 : 32 * ratio), h = round(ratio > 1 ? 32 / ratio : 32);
+  const rgba = new Uint8ClampedArray(w * h * 4), fx = [], fy = [];
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i += 4) {
+      let l = lDC, p = pDC, q = qDC, a = aDC;
+      for (let cx = 0, n = max(lx, hasAlpha ? 5 : 3); cx < n; cx++) fx[cx] = cos(PI / w * (x + 0.5) * cx);
+      for (let cy = 0, n = max(ly, hasAlpha ? 5 : 3); cy < n; cy++) fy[cy] = cos(PI / h * (y + 0.5) * cy);
+      for (let cy = 0, j = 0; cy < ly; cy++) for (let cx = cy ? 0 : 1, fy2 = fy[cy] * 2; cx * ly < lx * (ly - cy); cx++, j++) l += lAC[j] * fx[cx] * fy2;
+      for (let cy = 0, j = 0; cy < 3; cy++) for (let cx = cy ? 0 : 1, fy2 = fy[cy] * 2; cx < 3 - cy; cx++, j++) {
+        const f = fx[cx] * fy2; p += pAC[j] * f; q += qAC[j] * f;
+      }
+      if (hasAlpha) for (let cy = 0, j = 0; cy < 5; cy++) for (let cx = cy ? 0 : 1, fy2 = fy[cy] * 2; cx < 5 - cy; cx++, j++) a += aAC[j] * fx[cx] * fy2;
+      const b = l - 2 / 3 * p, r = (3 * l - b + q) / 2, g = r - q;
+      rgba[i] = 255 * r; rgba[i + 1] = 255 * g; rgba[i + 2] = 255 * b; rgba[i + 3] = 255 * a;
+    }
+  }
+  return { w, h, rgba };
+}
+
+function placeholder(base64) {
+  if (!base64) return '';
+  try {
+    const { w, h, rgba } = thumbHashToRGBA(Uint8Array.from(atob(base64), c => c.charCodeAt(0)));
+    const canvas = el('canvas', { width: w, height: h });
+    canvas.getContext('2d').putImageData(new ImageData(rgba, w, h), 0, 0);
+    return canvas.toDataURL();
+  } catch { return ''; }
+}
+
+// Tiles: the placeholder at once, the thumbnail when it comes into view (loading=lazy).
+function tile(id, thumbhash, ratio) {
+  const img = el('img', { loading: 'lazy', alt: '', src: `/api/assets/${id}/thumbnail` });
+  img.addEventListener('load', () => {
+    img.classList.add('loaded');
+    document.body.dataset.painted = String(Number(document.body.dataset.painted || 0) + 1);
+  });
+  const link = el('a', { class: 'tile', href: `#/asset/${id}` }, img);
+  const url = placeholder(thumbhash);
+  if (url) link.style.backgroundImage = `url(${url})`;
+  link.style.flexGrow = String(ratio || 1);
+  link.style.width = `${Math.round(180 * (ratio || 1))}px`;
+  return link;
+}
+
+function setView(name) {
+  document.body.dataset.view = name;
+  document.body.dataset.tiles = '0';
+  document.body.dataset.painted = '0';
+  document.body.dataset.preview = '';
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('current', a.dataset.view === name);
+}
+
+function countTiles() { document.body.dataset.tiles = String(document.querySelectorAll('.tile').length); }
+
+const monthName = bucket => new Date(bucket.slice(0, 7) + '-15T00:00:00Z')
+  .toLocaleDateString(undefined, { year: 'numeric', month: 'long', timeZone: 'UTC' });
+
+async function showTimeline() {
+  setView('timeline');
+  const main = $('main');
+  main.replaceChildren(el('p', { class: 'status' }, 'Loading…'));
+  const buckets = await api('/api/timeline/buckets');
+  main.replaceChildren();
+  if (!buckets.length) main.append(el('p', { class: 'status' }, 'No photos yet. Drop some on this page to upload them.'));
+  // Each month is fetched when it comes near the screen.
+  const observer = new IntersectionObserver(entries => {
+    for (const entry of entries) if (entry.isIntersecting) { observer.unobserve(entry.target); fillMonth(entry.target); }
+  }, { rootMargin: '800px' });
+  for (const bucket of buckets) {
+    const grid = el('div', { class: 'grid', 'data-bucket': bucket.timeBucket });
+    grid.style.minHeight = `${Math.ceil(bucket.count / 6) * 184}px`;
+    main.append(el('section', {}, el('h2', {}, `${monthName(bucket.timeBucket)} `, el('small', {}, `${bucket.count}`)), grid));
+    observer.observe(grid);
+  }
+}
+
+async function fillMonth(grid) {
+  const bucket = await api(`/api/timeline/bucket?timeBucket=${grid.dataset.bucket}T00:00:00.000Z`);
+  grid.replaceChildren(...bucket.id.map((id, i) => tile(id, bucket.thumbhash[i], bucket.ratio[i])));
+  grid.style.minHeight = '';
+  countTiles();
+}
+
+const formatBytes = n => n > 1 << 20 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.round(n / 1024)} kB`;
+
+async function showAsset(id) {
+  setView('viewer');
+  const asset = await api(`/api/assets/${id}`);
+  const exif = asset.exifInfo || {};
+  const rows = [
+    ['File', asset.originalFileName], ['Taken', asset.localDateTime.replace('T', ' ').replace(/(:\d\d)(\.\d+)?Z$/, '$1')],
+    ['Size', asset.width && asset.height ? `${asset.width} × ${asset.height}` : ''], ['Bytes', exif.fileSizeInByte ? formatBytes(exif.fileSizeInByte) : ''],
+    ['Camera', exif.model && exif.make && exif.model.startsWith(exif.make) ? exif.model : [exif.make, exif.model].filter(Boolean).join(' ')],
+    ['Lens', exif.lensModel || ''],
+    ['Exposure', [exif.fNumber && `ƒ/${exif.fNumber}`, exif.exposureTime && `${exif.exposureTime} s`, exif.iso && `ISO ${exif.iso}`,
+                  exif.focalLength && `${exif.focalLength} mm`].filter(Boolean).join('  ')],
+    ['Place', exif.latitude != null ? `${exif.latitude.toFixed(5)}, ${exif.longitude.toFixed(5)}` : ''],
+  ].filter(([, v]) => v);
+  const img = el('img', { class: 'preview', alt: asset.originalFileName, src: `/api/assets/${id}/thumbnail?size=preview` });
+  img.addEventListener('load', () => { document.body.dataset.preview = 'painted'; });
+  const url = placeholder(asset.thumbhash);
+  if (url) img.style.backgroundImage = `url(${url})`;
+  const similar = el('div', { class: 'grid similar' });
+  $('main').replaceChildren(el('div', { class: 'viewer' },
+    el('div', { class: 'stage' }, img),
+    el('aside', {}, el('h2', {}, asset.originalFileName),
+      el('dl', {}, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
+      el('p', {}, el('a', { href: `/api/assets/${id}/original`, download: asset.originalFileName }, 'Download the original')),
+      el('h3', {}, 'More like this'), similar)));
+  api(`/api/mediakit/assets/${id}/similar?k=8`).then(list => {
+    similar.replaceChildren(...list.map(s => tile(s.asset.id, s.asset.thumbhash, (s.asset.width || 1) / (s.asset.height || 1))));
+  }).catch(() => similar.replaceChildren(el('p', { class: 'status' }, 'No embedding for this one.')));
+}
+
+async function showAlbums() {
+  setView('albums');
+  const albums = await api('/api/albums');
+  const list = el('div', { class: 'albums' });
+  for (const album of albums) {
+    const cover = album.albumThumbnailAssetId ? el('img', { loading: 'lazy', alt: '', src: `/api/assets/${album.albumThumbnailAssetId}/thumbnail` }) : el('div', { class: 'empty' });
+    list.append(el('a', { class: 'album', href: `#/album/${album.id}` }, cover, el('strong', {}, album.albumName), el('span', {}, `${album.assetCount} items`)));
+  }
+  const name = el('input', { placeholder: 'New album', required: '' });
+  const form = el('form', { class: 'new-album', onsubmit: async event => {
+    event.preventDefault();
+    await api('/api/albums', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ albumName: name.value }) });
+    showAlbums();
+  } }, name, el('button', {}, 'Make'));
+  $('main').replaceChildren(form, albums.length ? list : el('p', { class: 'status' }, 'No albums yet.'));
+}
+
+async function showAlbum(id) {
+  setView('album');
+  const album = await api(`/api/albums/${id}`);
+  $('main').replaceChildren(el('h2', {}, album.albumName, ' ', el('small', {}, `${album.assetCount}`)),
+    el('div', { class: 'grid' }, ...album.assets.map(a => tile(a.id, a.thumbhash, (a.width || 1) / (a.height || 1)))));
+  countTiles();
+}
+
+async function showDuplicates() {
+  setView('duplicates');
+  const groups = await api('/api/duplicates');
+  $('main').replaceChildren(groups.length ? '' : el('p', { class: 'status' }, 'No near-duplicates found.'),
+    ...groups.map(g => el('section', { class: 'duplicates' },
+      el('h2', {}, `${g.assets.length} copies `, el('small', {}, 'the first is the one to keep')),
+      el('div', { class: 'grid' }, ...g.assets.map(a => tile(a.id, a.thumbhash, (a.width || 1) / (a.height || 1)))))));
+  countTiles();
+}
+
+// Drag and drop anywhere: each file is uploaded as Immich's clients do, then the view refreshes.
+async function upload(files) {
+  const status = $('#upload-status');
+  let done = 0, failed = 0;
+  for (const file of files) {
+    status.textContent = `Uploading ${done + failed + 1} of ${files.length}…`;
+    const form = new FormData();
+    form.append('deviceAssetId', `${file.name}-${file.size}-${file.lastModified}`);
+    form.append('deviceId', 'mediakit-web');
+    form.append('fileCreatedAt', new Date(file.lastModified).toISOString());
+    form.append('fileModifiedAt', new Date(file.lastModified).toISOString());
+    form.append('assetData', file, file.name);
+    const response = await fetch('/api/assets', { method: 'POST', body: form, credentials: 'same-origin' });
+    if (response.ok) done++; else failed++;
+  }
+  status.textContent = `${done} uploaded${failed ? `, ${failed} refused` : ''}.`;
+  route();
+}
+
+function showLogin() {
+  setView('login');
+  const key = el('input', { type: 'password', placeholder: 'API key (media key create)', required: '', autocomplete: 'off' });
+  const message = el('p', { class: 'status' });
+  $('main').replaceChildren(el('form', { class: 'login', onsubmit: async event => {
+    event.preventDefault();
+    const response = await fetch('/api/mediakit/session', { method: 'POST', credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: key.value }) });
+    if (response.ok) { location.hash = '#/'; route(); } else message.textContent = 'That key is not valid.';
+  } }, el('h2', {}, 'Sign in'), key, el('button', {}, 'Sign in'), message));
+}
+
+function route() {
+  const [, page, id] = location.hash.split('/');
+  const shown = page === 'asset' ? showAsset(id) : page === 'albums' ? showAlbums() : page === 'album' ? showAlbum(id)
+    : page === 'duplicates' ? showDuplicates() : showTimeline();
+  shown.catch(error => { if (error.message !== 'not signed in') $('main').replaceChildren(el('p', { class: 'status' }, String(error))); });
+}
+
+window.addEventListener('hashchange', route);
+document.addEventListener('dragover', event => { event.preventDefault(); document.body.classList.add('dropping'); });
+document.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+document.addEventListener('drop', event => {
+  event.preventDefault();
+  document.body.classList.remove('dropping');
+  if (event.dataTransfer.files.length) upload([...event.dataTransfer.files]);
+});
+$('#logout').addEventListener('click', async () => { await fetch('/api/mediakit/session', { method: 'DELETE' }); showLogin(); });
+$('#pick').addEventListener('change', event => upload([...event.target.files]));
+route();
