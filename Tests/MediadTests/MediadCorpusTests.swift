@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -16,7 +19,7 @@ import TestSupport
 struct MediadCorpusTests {
     static let apiKey = HTTPField.Name("x-api-key")!
 
-    static func json(_ response: TestResponse) throws -> Any {
+    static func json(_ response: PatientClient.Answer) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
     }
 
@@ -37,7 +40,8 @@ struct MediadCorpusTests {
             .sorted()
         #expect(files.count > 200)
 
-        try await app.test(.live) { client in
+        try await app.test(.live) { live in
+            let client = PatientClient(port: try #require(live.port))
             func upload(_ path: String, key: String) async throws -> (HTTPResponse.Status, [String: Any]) {
                 let boundary = "corpus-\(UUID())"
                 var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"deviceId\"\r\n\r\ntests\r\n"
@@ -152,5 +156,34 @@ struct MediadCorpusTests {
             }
             #expect(try library.timeline().first { $0.month == month.month }?.count ?? 0 == month.count - 1)
         }
+    }
+}
+
+/// Requests over real HTTP with a generous timeout: HummingbirdTesting's live client gives up
+/// after 20 s without a read, and a big original decoded by a debug build on a loaded 2-core CI
+/// machine can take longer than that.
+struct PatientClient {
+    let port: Int
+
+    struct Answer {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: ByteBuffer
+    }
+
+    @discardableResult
+    func execute<T>(uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil,
+                    _ check: (Answer) async throws -> T) async throws -> T {
+        var request = URLRequest(url: try #require(URL(string: "http://127.0.0.1:\(port)\(uri)")), timeoutInterval: 600)
+        request.httpMethod = method.rawValue
+        for field in headers { request.setValue(field.value, forHTTPHeaderField: field.name.rawName) }
+        if let body { request.httpBody = Data(body.readableBytesView) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        var fields = HTTPFields()
+        for (name, value) in http.allHeaderFields {
+            if let name = (name as? String).flatMap({ HTTPField.Name($0) }), let value = value as? String { fields[name] = value }
+        }
+        return try await check(Answer(status: HTTPResponse.Status(code: http.statusCode), headers: fields, body: ByteBuffer(bytes: data)))
     }
 }

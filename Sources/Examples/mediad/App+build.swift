@@ -6,6 +6,7 @@ import NIOCore
 import Logging
 import MediaStore
 import NIOPosix
+import ServiceLifecycle
 
 /// How `mediad` listens and what it accepts (flags and environment fill it in).
 struct ServerConfiguration: Sendable {
@@ -41,20 +42,21 @@ struct MediaRequestContext: RequestContext {
 func buildApplication(library: Library, configuration: ServerConfiguration) throws -> some ApplicationProtocol {
     var logger = Logger(label: "mediad")
     logger.logLevel = configuration.logLevel
-    let router = buildRouter(library: library, configuration: configuration)
+    let blocking = BlockingWork(library: library)
+    let router = buildRouter(blocking, configuration: configuration)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediad"),
+        services: [blocking],
         logger: logger
     )
 }
 
 /// The routes: the gallery at `/`, and Immich's (`/api/...`, behind an API key but for ping,
 /// version and media types) with MediaKit's own under `/api/mediakit`.
-func buildRouter(library: Library, configuration: ServerConfiguration) -> Router<MediaRequestContext> {
+func buildRouter(_ blocking: BlockingWork, configuration: ServerConfiguration) -> Router<MediaRequestContext> {
     let router = Router(context: MediaRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
-    let blocking = BlockingWork(library: library)
     GalleryRoutes(library: blocking).addRoutes(to: router)
     ServerRoutes(library: blocking).addPublicRoutes(to: router.group("api/server"))
     let api = router.group("api").add(middleware: APIKeyMiddleware(library: blocking))
@@ -70,13 +72,44 @@ func buildRouter(library: Library, configuration: ServerConfiguration) -> Router
     return router
 }
 
-/// The library's calls are blocking (SQLite, libvips, files): they run on NIO's thread pool,
-/// never on the event loops or Swift's cooperative pool.
-struct BlockingWork: Sendable {
+/// The library's calls are blocking (SQLite, libvips, files): they run on this server's own
+/// thread pools, never on the event loops or Swift's cooperative pool. Uploads (a decode and
+/// renders each, seconds for a big raw) have a pool of their own, one thread per core, so that
+/// a burst of them never keeps the catalog reads behind the gallery and the API waiting. The
+/// pools live as long as the application: it runs this as a service, which stops them when the
+/// server shuts down.
+struct BlockingWork: Service {
     let library: Library
+    /// Catalog reads, small writes, file lookups.
+    let reads: NIOThreadPool
+    /// Uploads taken in: hashing, decoding, rendering, recording.
+    let imports: NIOThreadPool
 
+    init(library: Library) {
+        self.library = library
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        reads = NIOThreadPool(numberOfThreads: max(2, cores))
+        imports = NIOThreadPool(numberOfThreads: max(1, cores))
+        reads.start()
+        imports.start()
+    }
+
+    /// Runs a quick library call on the reads pool.
     func run<T: Sendable>(_ body: @escaping @Sendable (Library) throws -> T) async throws -> T {
         let library = self.library
-        return try await NIOThreadPool.singleton.runIfActive { try body(library) }
+        return try await reads.runIfActive { try body(library) }
+    }
+
+    /// Runs an upload's work on the imports pool.
+    func runImport<T: Sendable>(_ body: @escaping @Sendable (Library) throws -> T) async throws -> T {
+        let library = self.library
+        return try await imports.runIfActive { try body(library) }
+    }
+
+    /// Waits for the server's shutdown, then stops the pools (work in flight finishes first).
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await reads.shutdownGracefully()
+        try await imports.shutdownGracefully()
     }
 }

@@ -46,7 +46,7 @@ struct AssetRoutes {
                                   fileModifiedAt: form.fields["fileModifiedAt"].flatMap(Self.date), source: source)
             let outcome: UploadOutcome
             do {
-                outcome = try await library.run { try $0.addUpload(at: file, info: info, owner: user.id, expectedSHA1: checksum) }
+                outcome = try await library.runImport { try $0.addUpload(at: file, info: info, owner: user.id, expectedSHA1: checksum) }
             } catch let error as MediaStoreError {
                 throw ImmichError(error)
             }

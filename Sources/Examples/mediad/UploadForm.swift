@@ -98,9 +98,9 @@ struct UploadForm {
 }
 
 extension BlockingWork {
-    /// Writes bytes to a file on the thread pool.
+    /// Writes bytes to a file on the reads pool (quick, and never behind a decode).
     func write(_ buffer: ByteBuffer, to handle: FileHandle) async throws {
-        try await NIOThreadPool.singleton.runIfActive {
+        try await reads.runIfActive {
             try handle.write(contentsOf: Data(buffer.readableBytesView))
         }
     }
