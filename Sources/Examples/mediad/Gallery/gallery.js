@@ -81,8 +81,10 @@ function tile(id, thumbhash, ratio) {
   const link = el('a', { class: 'tile', href: `#/asset/${id}` }, img);
   const url = placeholder(thumbhash);
   if (url) link.style.backgroundImage = `url(${url})`;
-  link.style.flexGrow = String(ratio || 1);
-  link.style.width = `${Math.round(180 * (ratio || 1))}px`;
+  // Panoramas and slivers are cropped to between 1:2 and 3:1, so that one never fills a row.
+  const shape = Math.min(3, Math.max(0.5, ratio || 1));
+  link.style.flexGrow = String(shape);
+  link.style.width = `${Math.round(180 * shape)}px`;
   return link;
 }
 
