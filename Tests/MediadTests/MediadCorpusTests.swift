@@ -44,11 +44,9 @@ struct MediadCorpusTests {
             let client = PatientClient(port: try #require(live.port))
             func upload(_ path: String, key: String) async throws -> (HTTPResponse.Status, [String: Any]) {
                 let boundary = "corpus-\(UUID())"
-                var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"deviceId\"\r\n\r\ntests\r\n"
-                                      + "--\(boundary)\r\nContent-Disposition: form-data; name=\"deviceAssetId\"\r\n\r\n\(path.hashValue)\r\n"
-                                      + "--\(boundary)\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"\((path as NSString).lastPathComponent)\"\r\n\r\n")
-                body.writeBytes(try Data(contentsOf: URL(fileURLWithPath: path)))
-                body.writeString("\r\n--\(boundary)--\r\n")
+                let body = UploadFormFixture.body(fields: [("deviceId", "tests"), ("deviceAssetId", "\(path.hashValue)")],
+                                                  filename: (path as NSString).lastPathComponent,
+                                                  bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), boundary: boundary)
                 return try await client.execute(uri: "/api/assets", method: .post,
                                                 headers: [Self.apiKey: key, .contentType: "multipart/form-data; boundary=\(boundary)"],
                                                 body: body) { response in

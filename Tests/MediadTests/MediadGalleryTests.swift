@@ -68,9 +68,8 @@ struct MediadGalleryTests {
             var ids: [String] = []
             for path in photos {
                 let boundary = "gallery-\(UUID())"
-                var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"\((path as NSString).lastPathComponent)\"\r\n\r\n")
-                body.writeBytes(try Data(contentsOf: URL(fileURLWithPath: path)))
-                body.writeString("\r\n--\(boundary)--\r\n")
+                let body = UploadFormFixture.body(fields: [], filename: (path as NSString).lastPathComponent,
+                                                  bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), boundary: boundary)
                 try await client.execute(uri: "/api/assets", method: .post,
                                          headers: [Self.apiKey: key, .contentType: "multipart/form-data; boundary=\(boundary)"], body: body) { response in
                     #expect(response.status == .created)

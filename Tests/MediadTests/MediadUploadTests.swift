@@ -22,15 +22,9 @@ struct MediadUploadTests {
 
     /// A multipart body with Immich's fields and the file as `assetData`.
     static func form(_ bytes: [UInt8], filename: String, cutAfter: Int? = nil) -> ByteBuffer {
-        var body = ""
-        for (name, value) in [("deviceAssetId", "\(filename)-1"), ("deviceId", "tests"), ("fileCreatedAt", "2021-06-01T08:30:00.000Z"),
-                              ("fileModifiedAt", "2021-06-01T08:30:00Z")] {
-            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
-        }
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"assetData\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        var buffer = ByteBuffer(string: body)
-        buffer.writeBytes(bytes)
-        buffer.writeString("\r\n--\(boundary)--\r\n")
+        var buffer = UploadFormFixture.body(fields: [("deviceAssetId", "\(filename)-1"), ("deviceId", "tests"),
+                                                     ("fileCreatedAt", "2021-06-01T08:30:00.000Z"), ("fileModifiedAt", "2021-06-01T08:30:00Z")],
+                                            filename: filename, bytes: bytes, boundary: boundary, fileContentType: "application/octet-stream")
         if let cutAfter { buffer.moveWriterIndex(to: cutAfter) }
         return buffer
     }
