@@ -8,6 +8,7 @@ import NIOCore
 import Testing
 @testable import mediad
 
+extension MediadSuites {
 /// `mediad`'s server routes and API keys, through the router and over real HTTP on loopback:
 /// only ping, version and media types are public (as in Immich), a key is taken from `x-api-key` or `Authorization: Bearer`, an unknown
 /// or revoked key gets Immich's 401, and `/api/users/me` is the key's owner.
@@ -112,4 +113,5 @@ import Testing
     @Test func overHTTPOnLoopback() async throws {
         try await Self.checkAuthentication(.live)
     }
+}
 }

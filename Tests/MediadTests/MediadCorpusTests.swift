@@ -12,6 +12,7 @@ import Testing
 import TestSupport
 @testable import mediad
 
+extension MediadSuites {
 /// The end-to-end run over real HTTP on loopback: the whole corpus uploaded, then again (all
 /// duplicates), the timeline as the library has it, thumbnails, an album, the duplicates page,
 /// the trash, and another user's view of all of it.
@@ -155,6 +156,7 @@ struct MediadCorpusTests {
             #expect(try library.timeline().first { $0.month == month.month }?.count ?? 0 == month.count - 1)
         }
     }
+}
 }
 
 /// Requests over real HTTP with a generous timeout: HummingbirdTesting's live client gives up

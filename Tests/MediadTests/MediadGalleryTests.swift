@@ -9,12 +9,14 @@ import Testing
 import TestSupport
 @testable import mediad
 
+/// Debian's Chromium.
+private let chromiumPath = "/usr/bin/chromium"
+
+extension MediadSuites {
 /// The web gallery in a real browser: Debian's headless Chromium opens the timeline and the
 /// viewer of a library filled through the upload API, over loopback. The page reports what it
 /// drew in `<body data-view data-tiles data-painted data-preview>`; the screenshots are kept in
 /// `.build/test-output/` (or `$MEDIAKIT_TEST_OUTPUT`).
-/// Debian's Chromium.
-private let chromiumPath = "/usr/bin/chromium"
 
 @Suite(.enabled(if: Corpus.isAvailable && FileManager.default.isExecutableFile(atPath: chromiumPath),
                 "needs the shared corpus and /usr/bin/chromium (apt-get install chromium)"))
@@ -103,4 +105,5 @@ struct MediadGalleryTests {
             #expect(size > 20_000, "\(name): \(size) bytes")
         }
     }
+}
 }

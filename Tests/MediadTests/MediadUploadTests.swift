@@ -9,6 +9,7 @@ import Testing
 import TestSupport
 @testable import mediad
 
+extension MediadSuites {
 /// Immich's upload flow against `mediad`, over the router and over HTTP on loopback: a new
 /// file is 201 `created`, the same bytes again 200 `duplicate` with the same id, the bulk check
 /// rejects what the user has; a wrong checksum, a path as file name, a body cut short or too
@@ -219,4 +220,5 @@ struct MediadUploadTests {
     @Test func overHTTPOnLoopback() async throws {
         try await Self.checkUploads(.live)
     }
+}
 }
