@@ -41,11 +41,59 @@ run() { "$venv/bin/immichpy" --format json assets upload "$folder" --skip-duplic
 first=$(run); echo "first run:  $first"
 second=$(run); echo "second run: $second"
 albums=$(curl -sf -H "x-api-key: $key" "http://127.0.0.1:$port/api/albums")
-python3 - "$expected" "$first" "$second" "$albums" <<'PY'
+# The client's metadata search (its models validate the answer): file names with "dscn" in them.
+dscn=$(find "$folder" -type f -iname '*dscn*' | while read -r f; do sha1sum "$f"; done | cut -c1-40 | sort -u | wc -l)
+found=$("$venv/bin/immichpy" --format json search search-assets --original-file-name dscn --size 1000 2>&1 | tail -1)
+# Every answer the gallery and Immich's apps read, validated by the client's own models (pydantic).
+MEDIAD_URL="http://127.0.0.1:$port/api" "$venv/bin/python" - "$key" <<'PY'
+import json, sys, urllib.request, os
+from immichpy.client.generated import models as m
+base, key = os.environ["MEDIAD_URL"], sys.argv[1]
+def get(path):
+    request = urllib.request.Request(base + path, headers={"x-api-key": key, "Accept": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+def post(path, body):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"x-api-key": key, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+failures = 0
+def check(name, model, value):
+    global failures
+    try:
+        model.from_dict(value)
+    except Exception as error:
+        failures += 1
+        print(f"FAIL  {name}: {error}".splitlines()[0][:300]); print(str(error)[:600])
+checked = 0
+for path, model in [("/server/ping", m.ServerPingResponse), ("/server/version", m.ServerVersionResponseDto),
+                    ("/server/media-types", m.ServerMediaTypesResponseDto), ("/server/about", m.ServerAboutResponseDto),
+                    ("/users/me", m.UserAdminResponseDto)]:
+    check(path, model, get(path)); checked += 1
+buckets = get("/timeline/buckets")
+for bucket in buckets:
+    check("/timeline/buckets", m.TimeBucketsResponseDto, bucket); checked += 1
+    columns = get("/timeline/bucket?timeBucket=" + bucket["timeBucket"])
+    check("/timeline/bucket", m.TimeBucketAssetResponseDto, columns); checked += 1
+    for asset_id in columns["id"]:
+        check("/assets/{id}", m.AssetResponseDto, get("/assets/" + asset_id)); checked += 1
+for album in get("/albums"):
+    check("/albums", m.AlbumResponseDto, album)
+    check("/albums/{id}", m.AlbumResponseDto, get("/albums/" + album["id"])); checked += 2
+for group in get("/duplicates"):
+    check("/duplicates", m.DuplicateResponseDto, group); checked += 1
+check("/search/metadata", m.SearchResponseDto, post("/search/metadata", {"size": 10})); checked += 1
+print(("ok    " if failures == 0 and checked > 40 else "FAIL  ") + f"{checked} answers valid under immichpy's models")
+sys.exit(1 if failures else 0)
+PY
+python3 - "$expected" "$first" "$second" "$albums" "$dscn" "$found" <<'PY'
 import json, sys
-expected = int(sys.argv[1])
+expected, dscn = int(sys.argv[1]), int(sys.argv[5])
 first, second, albums = json.loads(sys.argv[2]), json.loads(sys.argv[3]), json.loads(sys.argv[4])
+found = json.loads(sys.argv[6])
 checks = {
+    f"search by file name finds the {dscn} 'dscn' photos": dscn > 0 and sorted("dscn" in a["original_file_name"].lower() for a in found["assets"]["items"]) == [True] * dscn,
     f"first run uploads all {expected} distinct files": first["stats"]["uploaded"] == expected and not first["failed"],
     "second run uploads nothing and fails nothing": second["stats"]["uploaded"] == 0 and not second["failed"],
     "second run rejects every file as a duplicate": second["stats"]["rejected"] == second["stats"]["total"],

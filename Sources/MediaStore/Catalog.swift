@@ -53,6 +53,12 @@ protocol Catalog: Sendable {
     // Reading.
     func asset(_ id: AssetID) throws(MediaStoreError) -> Asset?
     func assets(withIDOrHashPrefix prefix: String, limit: Int) throws(MediaStoreError) -> [Asset]
+    /// The assets with these ids, in the order given (ids without an asset left out), in a few queries.
+    func assets(_ ids: [AssetID]) throws(MediaStoreError) -> [Asset]
+    /// One page (at most `limit` assets) of the owner's assets matching `query`, after `cursor`
+    /// and then `offset` more.
+    func search(_ query: AssetQuery, owner: UserID, after cursor: SearchCursor?, skipping offset: Int,
+                limit: Int) throws(MediaStoreError) -> AssetPage
     /// A page of assets in import order after `cursor` (0 for the first page) and the next cursor.
     func assets(after cursor: Int64, limit: Int) throws(MediaStoreError) -> (assets: [Asset], next: Int64)
     /// A page of what verify needs to check originals, after `cursor`.

@@ -39,10 +39,6 @@ extension Library {
 
     /// The assets of one of the owner's albums that are not in the trash, oldest first.
     public func assets(inAlbum album: AlbumID, owner: UserID? = nil) throws(MediaStoreError) -> [Asset] {
-        var out: [Asset] = []
-        for id in try catalog.assetIDs(inAlbum: album, owner: owner ?? defaultOwner) {
-            if let asset = try asset(id) { out.append(asset) }
-        }
-        return out
+        try catalog.assets(catalog.assetIDs(inAlbum: album, owner: owner ?? defaultOwner))
     }
 }

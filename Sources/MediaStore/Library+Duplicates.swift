@@ -24,7 +24,7 @@ extension Library {
     /// multi-index hashing indexes, so finding them costs the same in a library of any size.
     /// Groups are the pairs' connected components.
     /// - Parameter owner: Whose assets; `nil` for the ``defaultOwner``.
-    /// - Complexity: O(pairs) plus one catalog read per grouped asset.
+    /// - Complexity: O(pairs) plus one catalog query per group.
     public func nearDuplicateGroups(owner: UserID? = nil) throws(MediaStoreError) -> [NearDuplicateGroup] {
         let who = owner ?? defaultOwner
         var sets = DisjointSets()
@@ -39,8 +39,7 @@ extension Library {
         for (a, b) in try catalog.nearDuplicatePairs(owner: who) { sets.join(key(a), key(b)) }
         var groups: [NearDuplicateGroup] = []
         for members in sets.groups() {
-            var assets: [Asset] = []
-            for k in members { if let asset = try asset(ids[Int(k)]) { assets.append(asset) } }
+            let assets = try catalog.assets(members.map { ids[Int($0)] })
             if assets.count > 1 { groups.append(NearDuplicateGroup(assets: assets)) }
         }
         return groups.sorted { ($0.assets.count, $1.keep.description) > ($1.assets.count, $0.keep.description) }

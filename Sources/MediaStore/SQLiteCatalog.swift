@@ -22,6 +22,7 @@ final class SQLiteCatalog: Catalog {
         config.label = "MediaKit.catalog"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            db.add(function: SQLiteCatalog.distanceFunction)
         }
         self.path = path
         do {

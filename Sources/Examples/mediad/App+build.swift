@@ -68,6 +68,7 @@ func buildRouter(_ blocking: BlockingWork, configuration: ServerConfiguration) -
     AlbumRoutes(library: blocking).addRoutes(to: api.group("albums"))
     TimelineRoutes(library: blocking).addRoutes(to: api.group("timeline"))
     DuplicateRoutes(library: blocking).addRoutes(to: api.group("duplicates"))
+    SearchRoutes(library: blocking).addRoutes(to: api.group("search"))
     NativeRoutes(library: blocking).addRoutes(to: api.group("mediakit"))
     return router
 }

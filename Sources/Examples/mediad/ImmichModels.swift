@@ -45,46 +45,27 @@ struct UserAdminResponse: ResponseCodable {
     var createdAt: Date
     var updatedAt: Date
     var profileChangedAt: Date
-    var deletedAt: Date?
-    var license: String?
+    @NullEncoded var deletedAt: Date? = nil
+    @NullEncoded var license: String? = nil
     var oauthId = ""
     var profileImagePath = ""
-    var quotaSizeInBytes: Int?
-    var quotaUsageInBytes: Int?
+    @NullEncoded var quotaSizeInBytes: Int? = nil
+    @NullEncoded var quotaUsageInBytes: Int? = nil
     var shouldChangePassword = false
     var status = "active"
-    var storageLabel: String?
+    @NullEncoded var storageLabel: String? = nil
+    /// Immich 2 requires a cluster group; MediaKit has no clusters, so each user is their own.
+    var clusterGroupId: String
 
     init(_ user: User) {
         id = user.id.description
+        clusterGroupId = user.id.description
         name = user.name
         email = UserResponse.email(of: user)
         isAdmin = user.isAdmin
         createdAt = user.createdAt
         updatedAt = user.createdAt
         profileChangedAt = user.createdAt
-    }
-
-    /// Optional fields are written as `null`, as Immich does (its clients require the keys).
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(name, forKey: .name)
-        try c.encode(email, forKey: .email)
-        try c.encode(isAdmin, forKey: .isAdmin)
-        try c.encode(avatarColor, forKey: .avatarColor)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(updatedAt, forKey: .updatedAt)
-        try c.encode(profileChangedAt, forKey: .profileChangedAt)
-        try c.encode(deletedAt, forKey: .deletedAt)
-        try c.encode(license, forKey: .license)
-        try c.encode(oauthId, forKey: .oauthId)
-        try c.encode(profileImagePath, forKey: .profileImagePath)
-        try c.encode(quotaSizeInBytes, forKey: .quotaSizeInBytes)
-        try c.encode(quotaUsageInBytes, forKey: .quotaUsageInBytes)
-        try c.encode(shouldChangePassword, forKey: .shouldChangePassword)
-        try c.encode(status, forKey: .status)
-        try c.encode(storageLabel, forKey: .storageLabel)
     }
 }
 
@@ -124,13 +105,14 @@ struct AssetResponse: ResponseCodable {
     var deviceId: String
     var type: String
     var originalFileName: String
-    var originalMimeType: String?
+    @NullEncoded var originalMimeType: String?
     var originalPath = ""
     var checksum: String
-    var thumbhash: String?
-    var width: Int?
-    var height: Int?
-    var duration: String
+    @NullEncoded var thumbhash: String?
+    @NullEncoded var width: Int?
+    @NullEncoded var height: Int?
+    /// Milliseconds, for videos; `null` for still images (Immich 2's `duration`).
+    @NullEncoded var duration: Int?
     var visibility: String
     var isFavorite: Bool
     var isArchived: Bool
@@ -143,9 +125,9 @@ struct AssetResponse: ResponseCodable {
     var fileCreatedAt: Date
     var fileModifiedAt: Date
     var localDateTime: Date
-    var libraryId: String?
-    var livePhotoVideoId: String?
-    var duplicateId: String?
+    @NullEncoded var libraryId: String? = nil
+    @NullEncoded var livePhotoVideoId: String? = nil
+    @NullEncoded var duplicateId: String? = nil
     var exifInfo: ExifResponse
 
     init(_ asset: Asset, source: UploadSource?) {
@@ -161,7 +143,7 @@ struct AssetResponse: ResponseCodable {
         thumbhash = asset.thumbhash.map { Data($0).base64EncodedString() }
         width = asset.metadata.width
         height = asset.metadata.height
-        duration = Self.duration(asset.metadata.duration ?? 0)
+        duration = Self.milliseconds(asset)
         visibility = asset.visibility.rawValue
         isFavorite = asset.isFavorite
         isArchived = asset.visibility == .archive
@@ -175,10 +157,10 @@ struct AssetResponse: ResponseCodable {
         localDateTime = capture.flatMap { Self.wallClock($0.local) } ?? fileCreatedAt
     }
 
-    /// Immich's duration text, `H:MM:SS.fffff`.
-    static func duration(_ seconds: Double) -> String {
-        let whole = Int(seconds)
-        return String(format: "%d:%02d:%08.5f", whole / 3600, whole / 60 % 60, seconds.truncatingRemainder(dividingBy: 60))
+    /// A video's duration in milliseconds; `nil` for a still image (or an unknown duration).
+    static func milliseconds(_ asset: Asset) -> Int? {
+        guard asset.kind == .video, let seconds = asset.metadata.duration, seconds.isFinite, seconds >= 0 else { return nil }
+        return Int(min(Double(Int32.max), (seconds * 1000).rounded()))
     }
 
     static func wallClock(_ local: LocalDateTime) -> Date? {
@@ -187,39 +169,6 @@ struct AssetResponse: ResponseCodable {
         let components = DateComponents(year: local.year, month: local.month, day: local.day, hour: local.hour,
                                         minute: local.minute, second: local.second, nanosecond: (local.millisecond ?? 0) * 1_000_000)
         return calendar.date(from: components)
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(ownerId, forKey: .ownerId)
-        try c.encode(deviceAssetId, forKey: .deviceAssetId)
-        try c.encode(deviceId, forKey: .deviceId)
-        try c.encode(type, forKey: .type)
-        try c.encode(originalFileName, forKey: .originalFileName)
-        try c.encode(originalMimeType, forKey: .originalMimeType)
-        try c.encode(originalPath, forKey: .originalPath)
-        try c.encode(checksum, forKey: .checksum)
-        try c.encode(thumbhash, forKey: .thumbhash)
-        try c.encode(width, forKey: .width)
-        try c.encode(height, forKey: .height)
-        try c.encode(duration, forKey: .duration)
-        try c.encode(visibility, forKey: .visibility)
-        try c.encode(isFavorite, forKey: .isFavorite)
-        try c.encode(isArchived, forKey: .isArchived)
-        try c.encode(isTrashed, forKey: .isTrashed)
-        try c.encode(isOffline, forKey: .isOffline)
-        try c.encode(isEdited, forKey: .isEdited)
-        try c.encode(hasMetadata, forKey: .hasMetadata)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(updatedAt, forKey: .updatedAt)
-        try c.encode(fileCreatedAt, forKey: .fileCreatedAt)
-        try c.encode(fileModifiedAt, forKey: .fileModifiedAt)
-        try c.encode(localDateTime, forKey: .localDateTime)
-        try c.encode(libraryId, forKey: .libraryId)
-        try c.encode(livePhotoVideoId, forKey: .livePhotoVideoId)
-        try c.encode(duplicateId, forKey: .duplicateId)
-        try c.encode(exifInfo, forKey: .exifInfo)
     }
 }
 
@@ -331,7 +280,7 @@ struct AlbumResponse: ResponseCodable {
     var owner: UserResponse
     var albumName: String
     var description: String
-    var albumThumbnailAssetId: String?
+    @NullEncoded var albumThumbnailAssetId: String?
     /// The owner first, as Immich lists it (its clients require at least one entry).
     var albumUsers: [AlbumUserResponse]
     var assetCount: Int
@@ -360,27 +309,6 @@ struct AlbumResponse: ResponseCodable {
         startDate = album.startDate
         endDate = album.endDate
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(ownerId, forKey: .ownerId)
-        try c.encode(owner, forKey: .owner)
-        try c.encode(albumName, forKey: .albumName)
-        try c.encode(description, forKey: .description)
-        try c.encode(albumThumbnailAssetId, forKey: .albumThumbnailAssetId)
-        try c.encode(albumUsers, forKey: .albumUsers)
-        try c.encode(assetCount, forKey: .assetCount)
-        try c.encode(assets, forKey: .assets)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(updatedAt, forKey: .updatedAt)
-        try c.encodeIfPresent(startDate, forKey: .startDate)
-        try c.encodeIfPresent(endDate, forKey: .endDate)
-        try c.encode(hasSharedLink, forKey: .hasSharedLink)
-        try c.encode(isActivityEnabled, forKey: .isActivityEnabled)
-        try c.encode(shared, forKey: .shared)
-        try c.encode(order, forKey: .order)
-    }
 }
 
 /// `GET /api/timeline/buckets`: a month (`YYYY-MM-01`) and how many assets it holds.
@@ -402,7 +330,7 @@ struct TimeBucketAssetResponse: ResponseCodable {
     var fileCreatedAt: [String] = []
     var createdAt: [String] = []
     var localOffsetHours: [Double] = []
-    var duration: [String?] = []
+    var duration: [Int?] = []
     var livePhotoVideoId: [String?] = []
     var projectionType: [String?] = []
     var visibility: [String] = []
@@ -424,33 +352,13 @@ struct TimeBucketAssetResponse: ResponseCodable {
             fileCreatedAt.append(formatter.string(from: response.fileCreatedAt))
             createdAt.append(formatter.string(from: asset.createdAt))
             localOffsetHours.append(Double(asset.metadata.capturedAt?.offsetSeconds ?? 0) / 3600)
-            duration.append(asset.kind == .video ? response.duration : nil)
+            duration.append(response.duration)
             livePhotoVideoId.append(nil)
             projectionType.append(nil)
             visibility.append(asset.visibility.rawValue)
             latitude.append(asset.metadata.location?.latitude)
             longitude.append(asset.metadata.location?.longitude)
         }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(ownerId, forKey: .ownerId)
-        try c.encode(ratio, forKey: .ratio)
-        try c.encode(isFavorite, forKey: .isFavorite)
-        try c.encode(isImage, forKey: .isImage)
-        try c.encode(isTrashed, forKey: .isTrashed)
-        try c.encode(thumbhash, forKey: .thumbhash)
-        try c.encode(fileCreatedAt, forKey: .fileCreatedAt)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(localOffsetHours, forKey: .localOffsetHours)
-        try c.encode(duration, forKey: .duration)
-        try c.encode(livePhotoVideoId, forKey: .livePhotoVideoId)
-        try c.encode(projectionType, forKey: .projectionType)
-        try c.encode(visibility, forKey: .visibility)
-        try c.encode(latitude, forKey: .latitude)
-        try c.encode(longitude, forKey: .longitude)
     }
 }
 
@@ -466,4 +374,32 @@ struct DuplicateResponse: ResponseCodable {
 struct AssetBulkDeleteRequest: Decodable {
     var ids: [String]
     var force: Bool?
+}
+
+/// An optional field that Immich's clients require to be present: `nil` is written as `null`
+/// (a plain optional is left out by Swift's synthesized encoding), and a missing key decodes as `nil`.
+@propertyWrapper
+struct NullEncoded<Value: Codable>: Codable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) {
+        self.wrappedValue = wrappedValue
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        wrappedValue = container.decodeNil() ? nil : try container.decode(Value.self)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A missing key is a `nil` ``NullEncoded`` value.
+    func decode<Value>(_ type: NullEncoded<Value>.Type, forKey key: Key) throws -> NullEncoded<Value> {
+        try decodeIfPresent(type, forKey: key) ?? NullEncoded(wrappedValue: nil)
+    }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import MediaCore
+
+/// Searching the `assets` table: one SQL statement per page, built from the query's filters,
+/// ordered by local capture time with the row id breaking ties (keyset pagination: a page
+/// costs the same however deep it is).
+extension SQLiteCatalog {
+    /// The SQL function `mediakit_distance(lat1, lon1, lat2, lon2)`: metres along a great circle.
+    static let distanceFunction = DatabaseFunction("mediakit_distance", argumentCount: 4, pure: true) { values in
+        guard let lat1 = Double.fromDatabaseValue(values[0]), let lon1 = Double.fromDatabaseValue(values[1]),
+              let lat2 = Double.fromDatabaseValue(values[2]), let lon2 = Double.fromDatabaseValue(values[3]) else { return nil }
+        return GeoArea.distance(latitude: lat1, longitude: lon1, latitude: lat2, longitude: lon2)
+    }
+
+    func search(_ query: AssetQuery, owner: UserID, after cursor: SearchCursor?, skipping offset: Int,
+                limit: Int) throws(MediaStoreError) -> AssetPage {
+        var filter = SearchSQL(owner: owner)
+        filter.add(query)
+        filter.add(cursor, order: query.order)
+        let direction = query.order == .newestFirst ? "DESC" : "ASC"
+        let sql = """
+            SELECT rowid AS r, \(AssetRow.columns) FROM assets WHERE \(filter.conditions.joined(separator: " AND "))
+            ORDER BY local_time IS NULL, local_time \(direction), rowid \(direction) LIMIT ? OFFSET ?
+            """
+        let arguments = filter.arguments + [limit + 1, offset]
+        let rows = try read("searching the assets") { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        }
+        var assets: [Asset] = []
+        assets.reserveCapacity(min(rows.count, limit))
+        for row in rows.prefix(limit) { assets.append(try AssetRow.decode(row)) }
+        var next: SearchCursor?
+        if rows.count > limit, let last = rows.prefix(limit).last {
+            next = SearchCursor(localTime: last["local_time"], row: last["r"], order: query.order)
+        }
+        return AssetPage(assets: assets, next: next)
+    }
+
+    /// The assets with these ids, in the order given (ids without an asset left out), read in
+    /// one query per 500 ids.
+    func assets(_ ids: [AssetID]) throws(MediaStoreError) -> [Asset] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try read("reading \(ids.count) assets") { db in
+            var rows: [Row] = []
+            rows.reserveCapacity(ids.count)
+            var start = 0
+            while start < ids.count {
+                let chunk = ids[start..<min(ids.count, start + 500)]
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                rows += try Row.fetchAll(db, sql: "SELECT \(AssetRow.columns) FROM assets WHERE id IN (\(marks))",
+                                         arguments: StatementArguments(chunk.map(\.description)))
+                start += chunk.count
+            }
+            return rows
+        }
+        var byID: [AssetID: Asset] = [:]
+        byID.reserveCapacity(rows.count)
+        for row in rows {
+            let asset = try AssetRow.decode(row)
+            byID[asset.id] = asset
+        }
+        return ids.compactMap { byID[$0] }
+    }
+}
+
+/// A search's WHERE conditions and their arguments.
+struct SearchSQL {
+    private(set) var conditions: [String] = []
+    private(set) var arguments: [any DatabaseValueConvertible] = []
+
+    init(owner: UserID) {
+        add("owner_id = ?", owner.description)
+    }
+
+    mutating func add(_ condition: String, _ values: any DatabaseValueConvertible...) {
+        conditions.append(condition)
+        arguments += values
+    }
+
+    mutating func add(_ q: AssetQuery) {
+        switch q.trash {
+        case .exclude: add("trashed_at IS NULL")
+        case .only: add("trashed_at IS NOT NULL")
+        case .include: break
+        }
+        if q.visibility.count < AssetVisibility.allCases.count {
+            let names = q.visibility.map(\.rawValue).sorted()
+            add(names.isEmpty ? "0" : "visibility IN (\(Array(repeating: "?", count: names.count).joined(separator: ",")))")
+            arguments += names
+        }
+        if let from = q.takenFrom { add("local_time >= ?", from.text) }
+        if let before = q.takenBefore { add("local_time < ?", before.text) }
+        if let make = q.make { add("make = ? COLLATE NOCASE", make) }
+        if let model = q.model { add("model = ? COLLATE NOCASE", model) }
+        if let lens = q.lens { add("lens = ? COLLATE NOCASE", lens) }
+        if let kind = q.kind { add("kind = ?", kind.rawValue) }
+        if let name = q.filename, !name.isEmpty { add("original_filename LIKE ? ESCAPE '\\'", "%" + Self.likeEscaped(name) + "%") }
+        if let favorite = q.isFavorite { add("is_favorite = ?", favorite ? 1 : 0) }
+        if let ratings = q.ratings { add("rating BETWEEN ? AND ?", ratings.lowerBound, ratings.upperBound) }
+        for album in q.albums { add("id IN (SELECT asset_id FROM album_assets WHERE album_id = ?)", album.description) }
+        if let area = q.area {
+            let box = area.boundingBox
+            add("latitude BETWEEN ? AND ?", box.south, box.north)
+            if box.west <= box.east {
+                add("longitude BETWEEN ? AND ?", box.west, box.east)
+            } else {
+                add("(longitude >= ? OR longitude <= ?)", box.west, box.east)
+            }
+            if case .radius(let lat, let lon, let meters) = area {
+                add("mediakit_distance(latitude, longitude, ?, ?) <= ?", lat, lon, meters)
+            }
+        }
+    }
+
+    /// Keyset pagination: the rows after `cursor` in the order (assets without a capture time last).
+    mutating func add(_ cursor: SearchCursor?, order: AssetQuery.Order) {
+        guard let cursor else { return }
+        let (beyond, rowBeyond) = order == .newestFirst ? ("<", "<") : (">", ">")
+        if let time = cursor.localTime {
+            add("(local_time IS NULL OR local_time \(beyond) ? OR (local_time = ? AND rowid \(rowBeyond) ?))", time, time, cursor.row)
+        } else {
+            add("(local_time IS NULL AND rowid \(rowBeyond) ?)", cursor.row)
+        }
+    }
+
+    /// `text` with LIKE's wildcards (and the escape character) escaped by a backslash.
+    static func likeEscaped(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if c == "%" || c == "_" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+}
