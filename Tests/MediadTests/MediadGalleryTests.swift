@@ -99,8 +99,25 @@ struct MediadGalleryTests {
             #expect(shown["view"] == "viewer" && shown["preview"] == "painted", "\(shown)")
             #expect(viewer.contains("Canon EOS 40D") && viewer.contains("/api/assets/\(first)/thumbnail?size=preview"))
             _ = try Self.chromium(["--screenshot=\(output)/gallery-viewer.png"], url: "\(base)/login?key=\(key)&to=asset/\(first)")
+            // Previous and next: opened from a link, the viewer steps through the photo's month.
+            let firstID = try #require(AssetID(first))
+            let firstAsset = try #require(try library.asset(firstID))
+            let month = try library.assets(inMonth: String(try #require(firstAsset.metadata.capturedAt).local.text.prefix(7)))
+            let at = try #require(month.firstIndex { $0.id.description == first })
+            if at + 1 < month.count { #expect(viewer.contains("rel=\"next\" href=\"#/asset/\(month[at + 1].id)\"")) }
+            if at > 0 { #expect(viewer.contains("rel=\"prev\" href=\"#/asset/\(month[at - 1].id)\"")) }
+
+            // Search: the form's values in the address, the answer drawn as tiles.
+            var canon = AssetQuery()
+            canon.make = "canon"
+            let canons = try library.search(canon).assets.map(\.id.description)
+            let search = try Self.chromium(["--dump-dom"], url: "\(base)/login?key=\(key)&to=search/make=Canon")
+            let found = Self.bodyData(search)
+            #expect(canons.count >= 2 && found["view"] == "search" && found["tiles"] == "\(canons.count)", "\(found)")
+            #expect(canons.allSatisfy { search.contains("#/asset/\($0)") })
+            _ = try Self.chromium(["--screenshot=\(output)/gallery-search.png"], url: "\(base)/login?key=\(key)&to=search/make=Canon")
         }
-        for name in ["gallery-timeline.png", "gallery-viewer.png"] {
+        for name in ["gallery-timeline.png", "gallery-viewer.png", "gallery-search.png"] {
             let size = (try? FileManager.default.attributesOfItem(atPath: "\(output)/\(name)"))?[.size] as? Int ?? 0
             #expect(size > 20_000, "\(name): \(size) bytes")
         }

@@ -47,7 +47,7 @@ struct GalleryRoutes {
                 throw ImmichError(.unauthorized, "Invalid API key")
             }
             // `to` is a page of the gallery (`/asset/ID`), kept as a fragment: never another site.
-            let page = request.uri.queryParameters.get("to").map { String($0.filter { $0.isLetter || $0.isNumber || "/-".contains($0) }) }
+            let page = request.uri.queryParameters.get("to").map { String($0.filter { $0.isLetter || $0.isNumber || "/-=&._:".contains($0) }) }
             let target = page.map { "/#/" + $0.drop { $0 == "/" } } ?? "/"
             return Response(status: .seeOther, headers: [.setCookie: Self.cookie(key), .location: target])
         }

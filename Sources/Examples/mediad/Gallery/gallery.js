@@ -96,7 +96,12 @@ function setView(name) {
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('current', a.dataset.view === name);
 }
 
-function countTiles() { document.body.dataset.tiles = String(document.querySelectorAll('.tile').length); }
+// Counts the tiles and remembers their order, for the viewer's previous and next.
+function countTiles() {
+  const tiles = [...document.querySelectorAll('main > section .tile, main > .grid .tile, main > .results .tile')];
+  document.body.dataset.tiles = String(document.querySelectorAll('.tile').length);
+  if (tiles.length) sessionStorage.setItem('sequence', JSON.stringify(tiles.map(t => t.getAttribute('href').split('/')[2])));
+}
 
 const monthName = bucket => new Date(bucket.slice(0, 7) + '-15T00:00:00Z')
   .toLocaleDateString(undefined, { year: 'numeric', month: 'long', timeZone: 'UTC' });
@@ -147,8 +152,21 @@ async function showAsset(id) {
   const url = placeholder(asset.thumbhash);
   if (url) img.style.backgroundImage = `url(${url})`;
   const similar = el('div', { class: 'grid similar' });
+  // Previous and next in the grid the viewer was opened from (arrow keys too).
+  // Opened from a bookmark: its month of the timeline.
+  let sequence = JSON.parse(sessionStorage.getItem('sequence') || '[]');
+  if (!sequence.includes(id)) {
+    sequence = (await api(`/api/timeline/bucket?timeBucket=${asset.localDateTime.slice(0, 7)}-01T00:00:00.000Z`).catch(() => ({ id: [] }))).id;
+  }
+  const at = sequence.indexOf(id);
+  const step = (rel, label, key) => at >= 0 && sequence[at + key] ? el('a', { class: 'step', rel, href: `#/asset/${sequence[at + key]}` }, label) : el('span', { class: 'step' });
+  document.onkeydown = event => {
+    if (document.body.dataset.view !== 'viewer' || event.target.tagName === 'INPUT') return;
+    const link = $(event.key === 'ArrowLeft' ? 'a[rel=prev]' : event.key === 'ArrowRight' ? 'a[rel=next]' : null);
+    if (link) location.hash = link.getAttribute('href');
+  };
   $('main').replaceChildren(el('div', { class: 'viewer' },
-    el('div', { class: 'stage' }, img),
+    el('div', { class: 'stage' }, step('prev', '‹', -1), img, step('next', '›', 1)),
     el('aside', {}, el('h2', {}, asset.originalFileName),
       el('dl', {}, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
       el('p', {}, el('a', { href: `/api/assets/${id}/original`, download: asset.originalFileName }, 'Download the original')),
@@ -156,6 +174,51 @@ async function showAsset(id) {
   api(`/api/mediakit/assets/${id}/similar?k=8`).then(list => {
     similar.replaceChildren(...list.map(s => tile(s.asset.id, s.asset.thumbhash, (s.asset.width || 1) / (s.asset.height || 1))));
   }).catch(() => similar.replaceChildren(el('p', { class: 'status' }, 'No embedding for this one.')));
+}
+
+// Search: the form's values live in the address (#/search/make=Canon&from=2019-01-01), so a
+// search can be bookmarked; results come from Immich's metadata search, 250 at a time.
+const searchFields = [['filename', 'File name contains'], ['make', 'Camera make'], ['model', 'Camera model'], ['lens', 'Lens'],
+  ['from', 'From', 'date'], ['to', 'Until', 'date']];
+
+async function showSearch(text) {
+  setView('search');
+  const params = new URLSearchParams(text || '');
+  const inputs = searchFields.map(([name, label, type]) => el('label', {}, label, el('input', { name, type: type || 'text', value: params.get(name) || '' })));
+  const favourite = el('input', { type: 'checkbox', name: 'favorite' });
+  favourite.checked = params.get('favorite') === '1';
+  const kind = el('select', { name: 'type' }, el('option', { value: '' }, 'Photos and videos'), el('option', { value: 'IMAGE' }, 'Photos'), el('option', { value: 'VIDEO' }, 'Videos'));
+  kind.value = params.get('type') || '';
+  const form = el('form', { class: 'search', onsubmit: event => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    for (const input of form.querySelectorAll('input[type=text], input[type=date], select')) if (input.value) next.set(input.name, input.value);
+    if (favourite.checked) next.set('favorite', '1');
+    location.hash = `#/search/${next}`;
+  } }, ...inputs, kind, el('label', {}, favourite, 'Favourites only'), el('button', {}, 'Search'));
+  const results = el('div', { class: 'grid results' });
+  const more = el('button', { type: 'button', class: 'more', hidden: '' }, 'More');
+  const status = el('p', { class: 'status' });
+  $('main').replaceChildren(form, status, results, more);
+  if (![...params.keys()].length) return;
+  const body = { size: 250 };
+  const fields = { filename: 'originalFileName', make: 'make', model: 'model', lens: 'lensModel', type: 'type' };
+  for (const [name, field] of Object.entries(fields)) if (params.get(name)) body[field] = params.get(name);
+  if (params.get('from')) body.takenAfter = `${params.get('from')}T00:00:00.000Z`;
+  if (params.get('to')) body.takenBefore = new Date(Date.parse(`${params.get('to')}T00:00:00.000Z`) + 86400000).toISOString();
+  if (params.get('favorite') === '1') body.isFavorite = true;
+  let found = 0;
+  const page = async cursor => {
+    const answer = await api('/api/search/metadata', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(cursor ? { ...body, cursor } : body) });
+    results.append(...answer.assets.items.map(a => tile(a.id, a.thumbhash, (a.width || 1) / (a.height || 1))));
+    found += answer.assets.count;
+    status.textContent = found ? `${found}${answer.assets.nextCursor ? '+' : ''} found` : 'Nothing matches.';
+    more.hidden = !answer.assets.nextCursor;
+    more.onclick = () => page(answer.assets.nextCursor);
+    countTiles();
+  };
+  await page(null);
 }
 
 async function showAlbums() {
@@ -227,6 +290,7 @@ function showLogin() {
 function route() {
   const [, page, id] = location.hash.split('/');
   const shown = page === 'asset' ? showAsset(id) : page === 'albums' ? showAlbums() : page === 'album' ? showAlbum(id)
+    : page === 'search' ? showSearch(location.hash.split('/').slice(2).join('/'))
     : page === 'duplicates' ? showDuplicates() : showTimeline();
   shown.catch(error => { if (error.message !== 'not signed in') $('main').replaceChildren(el('p', { class: 'status' }, String(error))); });
 }
