@@ -124,6 +124,34 @@ struct MediadCorpusTests {
                 #expect(answer?.isEmpty == true)
             }
 
+            // Metadata search: Canon photos as the library finds them; the whole timeline page by
+            // page through the cursor; nothing of the administrator's for Alice.
+            var canonQuery = AssetQuery()
+            canonQuery.make = "Canon"
+            let canons = try library.search(canonQuery, limit: 1000).assets.map(\.id.description)
+            try await client.execute(uri: "/api/search/metadata", method: .post, headers: [Self.apiKey: key, .contentType: "application/json"],
+                                     body: ByteBuffer(string: #"{"make":"canon","size":1000}"#)) { response in
+                let assets = try #require((try Self.json(response) as? [String: Any])?["assets"] as? [String: Any])
+                #expect(canons.count > 5 && (assets["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == canons)
+            }
+            var walked: [String] = [], cursor: String?
+            repeat {
+                let body = cursor.map { #"{"size":50,"cursor":"\#($0)"}"# } ?? #"{"size":50}"#
+                let assets = try await client.execute(uri: "/api/search/metadata", method: .post,
+                                                      headers: [Self.apiKey: key, .contentType: "application/json"],
+                                                      body: ByteBuffer(string: body)) { response in
+                    try #require((try Self.json(response) as? [String: Any])?["assets"] as? [String: Any])
+                }
+                walked += (assets["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                cursor = assets["nextCursor"] as? String
+            } while cursor != nil && walked.count < 10_000
+            #expect(walked == (try library.search(AssetQuery(), limit: 1000).assets.map(\.id.description)) && walked.count > 200)
+            try await client.execute(uri: "/api/search/metadata", method: .post, headers: [Self.apiKey: aliceKey, .contentType: "application/json"],
+                                     body: ByteBuffer(string: #"{"make":"canon"}"#)) { response in
+                let assets = try #require((try Self.json(response) as? [String: Any])?["assets"] as? [String: Any])
+                #expect((assets["items"] as? [Any])?.isEmpty == true)
+            }
+
             // The native "more like this": the library's own answer, the asset left out; nobody else's.
             let probe = try #require(someIDs.first.flatMap(AssetID.init))
             let like = try library.similar(to: probe, k: 5)
