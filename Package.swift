@@ -42,6 +42,7 @@ let package = Package(
                 "CExif", "VipsShim",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["Resources/PLACES.md"], resources: [.copy("Resources/places.bin")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -15,17 +15,40 @@ extension SQLiteCatalog {
 
     func search(_ query: AssetQuery, owner: UserID, after cursor: SearchCursor?, skipping offset: Int,
                 limit: Int) throws(MediaStoreError) -> AssetPage {
+        // Two ordered scans, so that each can walk an index on (owner, local time) instead of
+        // sorting every match: assets with a capture time, then those without (by row id).
+        let direction = query.order == .newestFirst ? "DESC" : "ASC"
         var filter = SearchSQL(owner: owner)
         filter.add(query)
-        filter.add(cursor, order: query.order)
-        let direction = query.order == .newestFirst ? "DESC" : "ASC"
-        let sql = """
-            SELECT rowid AS r, \(AssetRow.columns) FROM assets WHERE \(filter.conditions.joined(separator: " AND "))
-            ORDER BY local_time IS NULL, local_time \(direction), rowid \(direction) LIMIT ? OFFSET ?
-            """
-        let arguments = filter.arguments + [limit + 1, offset]
-        let rows = try read("searching the assets") { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        let rows = try read("searching the assets") { db -> [Row] in
+            var rows: [Row] = []
+            var skip = offset
+            if cursor?.localTime != nil || cursor == nil {
+                var dated = filter
+                dated.add("local_time IS NOT NULL")
+                dated.add(cursor, order: query.order)
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT rowid AS r, \(AssetRow.columns) FROM assets WHERE \(dated.conditions.joined(separator: " AND "))
+                    ORDER BY local_time \(direction), rowid \(direction) LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(dated.arguments + [limit + 1, skip]))
+                if rows.count > limit { return rows }
+                if skip > 0 {
+                    // Rows skipped among the dated ones come off the offset of the undated ones.
+                    let dated = rows.isEmpty
+                        ? try Int.fetchOne(db, sql: "SELECT count(*) FROM assets WHERE \(dated.conditions.joined(separator: " AND "))",
+                                           arguments: StatementArguments(dated.arguments)) ?? 0
+                        : skip + rows.count
+                    skip = max(0, skip - dated)
+                }
+            }
+            var undated = filter
+            undated.add("local_time IS NULL")
+            if let cursor, cursor.localTime == nil { undated.add(cursor, order: query.order) }
+            rows += try Row.fetchAll(db, sql: """
+                SELECT rowid AS r, \(AssetRow.columns) FROM assets WHERE \(undated.conditions.joined(separator: " AND "))
+                ORDER BY rowid \(direction) LIMIT ? OFFSET ?
+                """, arguments: StatementArguments(undated.arguments + [limit + 1 - rows.count, skip]))
+            return rows
         }
         var assets: [Asset] = []
         assets.reserveCapacity(min(rows.count, limit))
@@ -85,9 +108,9 @@ struct SearchSQL {
         case .include: break
         }
         if q.visibility.count < AssetVisibility.allCases.count {
-            let names = q.visibility.map(\.rawValue).sorted()
-            add(names.isEmpty ? "0" : "visibility IN (\(Array(repeating: "?", count: names.count).joined(separator: ",")))")
-            arguments += names
+            // Literal names (the enum's own), so that the planner can use the partial timeline index.
+            let names = q.visibility.map { "'\($0.rawValue)'" }.sorted()
+            add(names.isEmpty ? "0" : names.count == 1 ? "visibility = \(names[0])" : "visibility IN (\(names.joined(separator: ",")))")
         }
         if let from = q.takenFrom { add("local_time >= ?", from.text) }
         if let before = q.takenBefore { add("local_time < ?", before.text) }
@@ -113,14 +136,14 @@ struct SearchSQL {
         }
     }
 
-    /// Keyset pagination: the rows after `cursor` in the order (assets without a capture time last).
+    /// Keyset pagination: the rows after `cursor` in the order, within its part (dated or undated).
     mutating func add(_ cursor: SearchCursor?, order: AssetQuery.Order) {
         guard let cursor else { return }
-        let (beyond, rowBeyond) = order == .newestFirst ? ("<", "<") : (">", ">")
+        let beyond = order == .newestFirst ? "<" : ">"
         if let time = cursor.localTime {
-            add("(local_time IS NULL OR local_time \(beyond) ? OR (local_time = ? AND rowid \(rowBeyond) ?))", time, time, cursor.row)
+            add("(local_time \(beyond) ? OR (local_time = ? AND rowid \(beyond) ?))", time, time, cursor.row)
         } else {
-            add("(local_time IS NULL AND rowid \(rowBeyond) ?)", cursor.row)
+            add("rowid \(beyond) ?", cursor.row)
         }
     }
 
