@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages MediaKit needs to build, test and benchmark, when missing.
-# Usage: scripts/setup.sh [--bench]   (--bench adds libvips-tools, exiftool and hyperfine)
+# Usage: scripts/setup.sh [--bench]   (--bench adds libvips-tools and hyperfine)
 set -euo pipefail
-packages=(libvips-dev libjpeg-dev libexif-dev libsqlite3-dev pkg-config chromium)   # chromium: the gallery's browser test
+# chromium: the gallery's browser test; exiftool: reads back the XMP sidecars in the tests
+packages=(libvips-dev libjpeg-dev libexif-dev libsqlite3-dev pkg-config chromium libimage-exiftool-perl)
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(libvips-tools libimage-exiftool-perl hyperfine)
+  packages+=(libvips-tools hyperfine)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -124,6 +124,9 @@ public struct Asset: Sendable, Hashable, Codable, Identifiable {
     public var fileModifiedAt: Date?
     /// Everything read from the file: format, size, dates, camera, place.
     public var metadata: MediaMetadata
+    /// The named place nearest to where it was taken (offline reverse geocoding of its GPS
+    /// position); `nil` without a position or more than 25 km from any town.
+    public var place: Place?
     /// Marked as a favourite by its owner.
     public var isFavorite: Bool
     /// Timeline, archive or hidden.

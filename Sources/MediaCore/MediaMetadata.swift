@@ -86,6 +86,9 @@ public enum MetadataField: String, Sendable, Hashable, Codable, CaseIterable, Co
     /// `location` latitude and longitude).
     case pixelSize, orientation, rotation, capturedAt, make, model, lens, fNumber, exposureTime, iso
     case focalLength, location, altitude, duration, rating, caption
+    /// The UTC offset of ``capturedAt`` when it came from elsewhere than the date's own tags
+    /// (for example `"GPS:TimeZone"`: the time zone of the GPS position).
+    case utcOffset
 }
 
 /// A position on Earth in WGS 84.

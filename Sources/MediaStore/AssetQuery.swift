@@ -38,6 +38,17 @@ public struct AssetQuery: Sendable, Hashable, Codable {
     public var albums: [AlbumID] = []
     /// Only assets taken inside this area (assets without a position never match).
     public var area: GeoArea?
+    /// The city of the place named from the GPS position, the whole name, any case.
+    public var city: String?
+    /// The country of the place: its English name or its ISO code (`"Portugal"`, `"PT"`), any case.
+    public var country: String?
+    /// Only assets carrying every one of these tags, or a tag under it (`travel` finds
+    /// `travel/portugal/lisbon`).
+    public var tags: [String] = []
+    /// Words that must all appear, each as a word or the start of one, in the file name,
+    /// description, place or camera (SQLite FTS5, accents and case ignored: `"sao"` finds
+    /// `"São Paulo"`, `"lis"` finds `"Lisbon"`).
+    public var text: String?
     /// Which visibilities to include. Default: the timeline only (not archived, not hidden).
     public var visibility: Set<AssetVisibility> = [.timeline]
     /// Whether trashed assets are left out (the default), included, or the only ones.

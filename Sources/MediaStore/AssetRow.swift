@@ -9,7 +9,8 @@ enum AssetRow {
         file_created_at, file_modified_at, captured_at, local_time, utc_offset, captured_at_source, utc_offset_source,
         width, height, pixel_width, pixel_height, orientation, rotation, duration, make, model, lens, f_number,
         exposure_time, iso, focal_length, latitude, longitude, altitude, rating, description, is_favorite, visibility,
-        trashed_at, thumbhash, metadata_notes, created_at, updated_at
+        trashed_at, thumbhash, metadata_notes, created_at, updated_at,
+        city, region, country, country_code, time_zone, place_latitude, place_longitude, place_distance
         """
 
     static let insertSQL = "INSERT INTO assets (\(columns)) VALUES ("
@@ -26,12 +27,14 @@ enum AssetRow {
             a.kind.rawValue, m.format.rawValue, m.mimeType, a.size, a.originalFilename, a.sourcePath, externalPath,
             a.fileCreatedAt?.timeIntervalSince1970, a.fileModifiedAt?.timeIntervalSince1970,
             capture?.instant?.timeIntervalSince1970, capture?.local.text, capture?.offsetSeconds, capture?.source,
-            capture?.offsetSeconds == nil ? nil : capture?.source,
+            capture?.offsetSeconds == nil ? nil : (m.sources[.utcOffset] ?? capture?.source),
             m.width, m.height, m.pixelWidth, m.pixelHeight, m.orientation, m.rotation, m.duration,
             m.make, m.model, m.lens, m.fNumber, m.exposureTime, m.iso, m.focalLength,
             m.location?.latitude, m.location?.longitude, m.location?.altitude, m.rating, m.caption,
             a.isFavorite, a.visibility.rawValue, a.trashedAt?.timeIntervalSince1970, a.thumbhash.map { Data($0) },
             notesJSON, a.createdAt.timeIntervalSince1970, a.updatedAt.timeIntervalSince1970,
+            a.place?.city, a.place?.region, a.place?.country, a.place?.countryCode, a.place?.timeZone,
+            a.place?.latitude, a.place?.longitude, a.place?.distance,
         ]
         // A cached statement: parsing a 44-column INSERT costs more than running it.
         let statement = try db.cachedStatement(sql: insertSQL)
@@ -58,6 +61,7 @@ enum AssetRow {
             let source: String = row["captured_at_source"] ?? "unknown"
             m.capturedAt = CaptureDate(local: local, offsetSeconds: offset, source: source)
             m.sources[.capturedAt] = source
+            if let offsetSource: String = row["utc_offset_source"], offsetSource != source { m.sources[.utcOffset] = offsetSource }
         }
         m.make = row["make"]
         m.model = row["model"]
@@ -86,7 +90,18 @@ enum AssetRow {
         asset.visibility = AssetVisibility(rawValue: row["visibility"]) ?? .timeline
         asset.trashedAt = (row["trashed_at"] as Double?).map(Date.init(timeIntervalSince1970:))
         asset.thumbhash = (row["thumbhash"] as Data?).map { [UInt8]($0) }
+        asset.place = place(row)
         return asset
+    }
+}
+
+extension AssetRow {
+    /// The place columns of a row, when it has a place.
+    static func place(_ row: Row) -> Place? {
+        guard let city: String = row["city"], let code: String = row["country_code"], let country: String = row["country"],
+              let lat: Double = row["place_latitude"], let lon: Double = row["place_longitude"] else { return nil }
+        return Place(city: city, region: row["region"], countryCode: code, country: country, timeZone: row["time_zone"] ?? "",
+                     latitude: lat, longitude: lon, distance: row["place_distance"] ?? 0)
     }
 }
 

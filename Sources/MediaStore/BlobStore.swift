@@ -37,6 +37,10 @@ public protocol BlobStore: Sendable {
     /// The size of the object with this SHA-256 (lower-case hex), or `nil` when there is none.
     func size(of sha256: String) -> Int64?
 
+    /// Deletes an object no asset refers to any more (a missing one is not an error).
+    /// - Throws: `MediaStoreError` naming the object when it cannot be deleted.
+    func remove(_ sha256: String) throws(MediaStoreError)
+
     /// A local file path for reading the object, or `nil` when there is none (or the store is remote).
     func localPath(of sha256: String) -> String?
 

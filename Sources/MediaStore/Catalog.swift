@@ -38,6 +38,27 @@ protocol Catalog: Sendable {
     /// The ids of an album's assets not in the trash, oldest first.
     func assetIDs(inAlbum album: AlbumID, owner: UserID) throws(MediaStoreError) -> [AssetID]
 
+    // Organising (SQLiteCatalog+Organize.swift); each returns the ids it changed.
+    func setFavorite(_ ids: [AssetID], _ value: Bool, owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID]
+    func setVisibility(_ ids: [AssetID], _ value: AssetVisibility, owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID]
+    func restore(_ ids: [AssetID], owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID]
+    /// Trashed assets (of `owner`, or everyone's), trashed before `before` when given, oldest first.
+    func trashedAssetIDs(owner: UserID?, before: Date?) throws(MediaStoreError) -> [AssetID]
+    /// Deletes trashed assets' rows; says which objects and derived files nothing refers to any more.
+    func purge(_ ids: [AssetID], owner: UserID?) throws(MediaStoreError) -> PurgedAssets
+    func edit(_ ids: [AssetID], _ edits: [ResolvedEdit], owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID]
+    func lockedFields(of asset: AssetID) throws(MediaStoreError) -> [String: String?]
+    func updateMetadata(of asset: Asset) throws(MediaStoreError)
+    func tag(_ ids: [AssetID], with paths: [String], owner: UserID) throws(MediaStoreError) -> [AssetID]
+    func untag(_ ids: [AssetID], paths: [String], owner: UserID) throws(MediaStoreError) -> [AssetID]
+    func tags(owner: UserID) throws(MediaStoreError) -> [Tag]
+    func tagPaths(of ids: [AssetID]) throws(MediaStoreError) -> [AssetID: [String]]
+    func deleteTag(_ path: String, owner: UserID) throws(MediaStoreError) -> [AssetID]
+    func updateAlbum(_ album: AlbumID, owner: UserID, name: String?, description: String?, cover: AssetID??, now: Date) throws(MediaStoreError)
+    func removeAssets(_ ids: [AssetID], fromAlbum album: AlbumID, owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID]
+    func deleteAlbum(_ album: AlbumID, owner: UserID) throws(MediaStoreError) -> Bool
+    func organisedAssetIDs(owner: UserID) throws(MediaStoreError) -> [AssetID]
+
     // Import.
     /// What an earlier import recorded for this source path.
     func knownSource(path: String) throws(MediaStoreError) -> KnownSource?

@@ -12,6 +12,7 @@ enum CatalogSchema {
         migrator.registerMigration("v4-embedding-changes", migrate: v4)
         migrator.registerMigration("v5-perceptual-hash-changes", migrate: v5)
         migrator.registerMigration("v6-upload-sources", migrate: v6)
+        migrator.registerMigration("v7-organise", migrate: v7)
         return migrator
     }
 
@@ -321,6 +322,59 @@ enum CatalogSchema {
                 device_asset_id TEXT NOT NULL,
                 uploaded_at REAL NOT NULL
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Organising and finding: edits by hand with their locks, place names, free text.
+    ///
+    /// - `asset_edits`: a field the user changed (capture time, location, rating, description);
+    ///   the row is the lock that keeps a new reading of the file from undoing it, and `value`
+    ///   holds the edit as JSON (`NULL`: cleared by hand).
+    /// - Place columns: the nearest GeoNames place of the GPS position (offline reverse geocoding).
+    /// - `asset_text`: an FTS5 index over file name, description, place and camera, kept by
+    ///   triggers, for free-text search (`unicode61`, accents folded: "sao" finds "São").
+    /// - `assets_owner_time`: searches beyond the timeline (archive, hidden, trash) in capture order.
+    static func v7(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE asset_edits (
+                asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+                field TEXT NOT NULL CHECK (field IN ('capturedAt', 'location', 'rating', 'description')),
+                value TEXT,
+                edited_at REAL NOT NULL,
+                PRIMARY KEY (asset_id, field)
+            ) WITHOUT ROWID;
+
+            ALTER TABLE assets ADD COLUMN city TEXT;
+            ALTER TABLE assets ADD COLUMN region TEXT;
+            ALTER TABLE assets ADD COLUMN country TEXT;
+            ALTER TABLE assets ADD COLUMN country_code TEXT CHECK (country_code IS NULL OR length(country_code) = 2);
+            ALTER TABLE assets ADD COLUMN time_zone TEXT;
+            ALTER TABLE assets ADD COLUMN place_latitude REAL;
+            ALTER TABLE assets ADD COLUMN place_longitude REAL;
+            ALTER TABLE assets ADD COLUMN place_distance REAL;
+            CREATE INDEX assets_owner_time ON assets(owner_id, local_time);
+            CREATE INDEX assets_city ON assets(owner_id, city COLLATE NOCASE) WHERE city IS NOT NULL;
+            CREATE INDEX assets_country ON assets(owner_id, country COLLATE NOCASE) WHERE country IS NOT NULL;
+            CREATE INDEX assets_make_model ON assets(owner_id, make COLLATE NOCASE, model COLLATE NOCASE) WHERE make IS NOT NULL;
+            CREATE INDEX albums_cover ON albums(cover_asset_id) WHERE cover_asset_id IS NOT NULL;
+            CREATE INDEX tags_parent ON tags(parent_id);
+
+            CREATE VIRTUAL TABLE asset_text USING fts5(filename, description, place, camera,
+                tokenize = 'unicode61 remove_diacritics 2');
+            INSERT INTO asset_text (rowid, filename, description, place, camera)
+                SELECT rowid, original_filename, description, NULL, trim(coalesce(make, '') || ' ' || coalesce(model, '') || ' ' || coalesce(lens, '')) FROM assets;
+            CREATE TRIGGER asset_text_insert AFTER INSERT ON assets BEGIN
+                INSERT INTO asset_text (rowid, filename, description, place, camera) VALUES (NEW.rowid, NEW.original_filename,
+                    NEW.description, trim(coalesce(NEW.city, '') || ' ' || coalesce(NEW.region, '') || ' ' || coalesce(NEW.country, '')), trim(coalesce(NEW.make, '') || ' ' || coalesce(NEW.model, '') || ' ' || coalesce(NEW.lens, '')));
+            END;
+            CREATE TRIGGER asset_text_update AFTER UPDATE OF original_filename, description, city, region, country, make, model, lens ON assets BEGIN
+                DELETE FROM asset_text WHERE rowid = OLD.rowid;
+                INSERT INTO asset_text (rowid, filename, description, place, camera) VALUES (NEW.rowid, NEW.original_filename,
+                    NEW.description, trim(coalesce(NEW.city, '') || ' ' || coalesce(NEW.region, '') || ' ' || coalesce(NEW.country, '')), trim(coalesce(NEW.make, '') || ' ' || coalesce(NEW.model, '') || ' ' || coalesce(NEW.lens, '')));
+            END;
+            CREATE TRIGGER asset_text_delete AFTER DELETE ON assets BEGIN
+                DELETE FROM asset_text WHERE rowid = OLD.rowid;
+            END;
             """)
     }
 }

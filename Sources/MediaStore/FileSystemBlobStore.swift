@@ -132,6 +132,16 @@ public final class FileSystemBlobStore: BlobStore {
         return Int64(st.st_size)
     }
 
+    /// Deletes the object (a missing one is not an error), then syncs its folder.
+    /// - Throws: `MediaStoreError.writeFailed` naming the object when it cannot be deleted.
+    public func remove(_ sha256: String) throws(MediaStoreError) {
+        let path = objectPath(sha256)
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw Posix.error(errno, "cannot delete the object", path: path)
+        }
+        try Posix.syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
     public func localPath(of sha256: String) -> String? {
         let path = objectPath(sha256)
         return access(path, F_OK) == 0 ? path : nil

@@ -119,17 +119,26 @@ extension Library {
 
     private func writeSidecar(_ asset: Asset, next target: String, options: ExportOptions, summary: inout ExportSummary) throws(MediaStoreError) {
         guard options.writesSidecars else { return }
+        let tags = try catalog.tagPaths(of: [asset.id])[asset.id] ?? []
         do {
-            try XMPWriter.write(Library.sidecarContent(asset), to: target + ".xmp")
+            try XMPWriter.write(Library.sidecarContent(asset, tags: tags), to: target + ".xmp")
             summary.sidecars += 1
         } catch {
             throw MediaStoreError(error)
         }
     }
 
-    /// The catalog's knowledge of an asset as XMP properties.
-    static func sidecarContent(_ asset: Asset) -> XMPSidecarContent {
+    /// The catalog's knowledge of an asset as XMP properties: what its file says, the edits by
+    /// hand (already in `asset`), its tags and its place.
+    static func sidecarContent(_ asset: Asset, tags: [String]) -> XMPSidecarContent {
         var content = XMPSidecarContent(metadata: asset.metadata)
+        content.tags = tags
+        if let place = asset.place {
+            content.extra["City"] = place.city
+            if let region = place.region { content.extra["Region"] = region }
+            content.extra["Country"] = place.country
+            content.extra["CountryCode"] = place.countryCode
+        }
         content.isFavorite = asset.isFavorite
         content.extra["AssetID"] = asset.id.description
         content.extra["SHA256"] = asset.hash.sha256

@@ -230,6 +230,7 @@ final class ImportRun: Sendable {
                               storage: options.mode == .inPlace ? .external(path: path) : .managed, sourcePath: path)
             asset.fileModifiedAt = Date(timeIntervalSince1970: info.mtime)
             asset.fileCreatedAt = (try? FileManager.default.attributesOfItem(atPath: path))?[.creationDate] as? Date
+            library.locate(&asset)
             var derived: [DerivedFile] = []
             var made = DerivedImages(files: [])
             if let thumbnailer {

@@ -121,6 +121,7 @@ extension Library {
                           metadata: metadata, storage: .managed)
         asset.fileCreatedAt = info.fileCreatedAt
         asset.fileModifiedAt = info.fileModifiedAt
+        locate(&asset)
         let rendered: Result<any Thumbnailer, MediaCoreError>
         do throws(MediaCoreError) { rendered = .success(try thumbnailer()) } catch { rendered = .failure(error) }
         let made = makeDerivedFiles(path: path, metadata: metadata, sha256: staged.hash.sha256,

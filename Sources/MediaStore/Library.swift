@@ -78,6 +78,13 @@ public final class Library: Sendable {
 public struct LibraryConfiguration: Sendable, Hashable {
     /// The name of the administrator created with a new library. Default `"admin"`.
     public var defaultUserName: String = "admin"
+    /// Whether imports and uploads name the place of each GPS position and take the UTC offset
+    /// of photos that lack one from the position's time zone (offline, GeoNames data shipped
+    /// with MediaCore). Default `true`.
+    public var namesPlaces = true
+    /// How long trashed assets are kept before ``Library/purgeExpiredTrash(now:)`` removes them
+    /// for good, in days. Default 30 (as Immich).
+    public var trashRetentionDays = 30
 
     /// The defaults.
     public init() {}

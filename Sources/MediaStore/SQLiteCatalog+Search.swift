@@ -92,7 +92,10 @@ struct SearchSQL {
     private(set) var conditions: [String] = []
     private(set) var arguments: [any DatabaseValueConvertible] = []
 
+    private let owner: String
+
     init(owner: UserID) {
+        self.owner = owner.description
         add("owner_id = ?", owner.description)
     }
 
@@ -122,6 +125,19 @@ struct SearchSQL {
         if let favorite = q.isFavorite { add("is_favorite = ?", favorite ? 1 : 0) }
         if let ratings = q.ratings { add("rating BETWEEN ? AND ?", ratings.lowerBound, ratings.upperBound) }
         for album in q.albums { add("id IN (SELECT asset_id FROM album_assets WHERE album_id = ?)", album.description) }
+        if let city = q.city { add("city = ? COLLATE NOCASE", city) }
+        if let country = q.country { add("(country = ? COLLATE NOCASE OR country_code = upper(?))", country, country) }
+        for tag in q.tags {
+            let path = Tag.normalized(tag) ?? tag
+            add("""
+                id IN (SELECT x.asset_id FROM asset_tags x JOIN tags t ON t.id = x.tag_id
+                       WHERE t.owner_id = ? AND (t.path = ? OR substr(t.path, 1, ?) = ?))
+                """, owner, path, path.utf8.count + 1, path + "/")
+        }
+        if let text = q.text {
+            let match = Self.ftsQuery(text)
+            if match.isEmpty { add("0") } else { add("rowid IN (SELECT rowid FROM asset_text WHERE asset_text MATCH ?)", match) }
+        }
         if let area = q.area {
             let box = area.boundingBox
             add("latitude BETWEEN ? AND ?", box.south, box.north)
@@ -145,6 +161,12 @@ struct SearchSQL {
         } else {
             add("rowid \(beyond) ?", cursor.row)
         }
+    }
+
+    /// Free text as an FTS5 query: each word (letters and digits) quoted as a prefix, all
+    /// required; `""` when there is no word (nothing matches).
+    static func ftsQuery(_ text: String) -> String {
+        text.split { !$0.isLetter && !$0.isNumber }.map { "\"\($0)\"*" }.joined(separator: " ")
     }
 
     /// `text` with LIKE's wildcards (and the escape character) escaped by a backslash.
