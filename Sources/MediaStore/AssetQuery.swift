@@ -40,8 +40,12 @@ public struct AssetQuery: Sendable, Hashable, Codable {
     public var area: GeoArea?
     /// The city of the place named from the GPS position, the whole name, any case.
     public var city: String?
+    /// The region (state, province) of the place, the whole name, any case.
+    public var region: String?
     /// The country of the place: its English name or its ISO code (`"Portugal"`, `"PT"`), any case.
     public var country: String?
+    /// A part of the description, any case.
+    public var description: String?
     /// Only assets carrying every one of these tags, or a tag under it (`travel` finds
     /// `travel/portugal/lisbon`).
     public var tags: [String] = []

@@ -126,6 +126,8 @@ struct SearchSQL {
         if let ratings = q.ratings { add("rating BETWEEN ? AND ?", ratings.lowerBound, ratings.upperBound) }
         for album in q.albums { add("id IN (SELECT asset_id FROM album_assets WHERE album_id = ?)", album.description) }
         if let city = q.city { add("city = ? COLLATE NOCASE", city) }
+        if let region = q.region { add("region = ? COLLATE NOCASE", region) }
+        if let text = q.description, !text.isEmpty { add("description LIKE ? ESCAPE '\\'", "%" + Self.likeEscaped(text) + "%") }
         if let country = q.country { add("(country = ? COLLATE NOCASE OR country_code = upper(?))", country, country) }
         for tag in q.tags {
             let path = Tag.normalized(tag) ?? tag

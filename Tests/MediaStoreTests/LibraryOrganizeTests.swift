@@ -226,6 +226,9 @@ import Testing
         #expect(try found { $0.city = "LISBON" } == [ids[1]])
         #expect(try found { $0.country = "br" } == [ids[0]])
         #expect(try found { $0.country = "Portugal" } == [ids[1]])
+        #expect(try found { $0.region = "lisbon" } == [ids[1]])
+        #expect(try found { $0.description = "PAULISTA at" } == [ids[0]])
+        #expect(try found { $0.description = "%" }.isEmpty, "LIKE's wildcards are plain characters")
         // Removing the position removes the place.
         try library.edit([ids[1]], [.location(nil)])
         #expect(try found { $0.city = "Lisbon" }.isEmpty && found { $0.text = "lisbon" }.isEmpty)
