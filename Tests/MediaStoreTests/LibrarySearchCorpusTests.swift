@@ -143,4 +143,33 @@ struct LibrarySearchCorpusTests {
         try check("the trash", { $0.trash = .only; $0.visibility = Set(AssetVisibility.allCases) }) { Self.text($0, "Make") == "SONY" }
         #expect(try library.timeline().reduce(0) { $0 + $1.count } <= assets.count - hidden.count)
     }
+
+    /// Photos whose EXIF date has no offset but which carry GPS get the offset of the position's
+    /// time zone at that local time (daylight saving included); expected offsets worked out by
+    /// hand from each place's rules on that date.
+    @Test func gpsTimeZonesGiveOffsetsTheFilesLack() async throws {
+        let dir = try TemporaryFolder()
+        let library = try Library(at: dir.sub("library"))
+        var options = ImportOptions()
+        options.makesThumbnails = false
+        let expected: [String: Int] = [
+            "media/exif-samples/jpg/gps/DSCN0010.jpg": 7_200,                       // Tuscany, 22 Oct 2008: CEST
+            "media/exif-samples/jpg/Kodak_CX7530.jpg": 10_800,                      // Kenya, Aug 2005: EAT
+            "media/metadata-extractor-images/jpg/Apple iPhone 5.jpg": -25_200,      // Seattle, 29 Sep 2012: PDT
+            "media/metadata-extractor-images/jpg/Nexus 4.jpg": 0,                   // London, 20 Jan 2013: GMT
+            "media/metadata-extractor-images/jpg/Nokia Lumia 800.jpg": 3_600,       // Dublin, 9 Jun 2012: IST
+            "media/metadata-extractor-images/heic/IMG_1034.heic": 28_800,           // Guangdong, Feb 2018: CST
+            "media/exiftool/t/images/GoPro.jpg": -14_400,                           // Brooklyn, 3 Oct 2017: EDT
+        ]
+        let paths = expected.keys.map { Corpus.path($0) }
+        #expect(await library.import(paths, options: options).imported == expected.count)
+        for asset in try library.search(AssetQuery(), limit: 100).assets {
+            let relative = String(try #require(asset.sourcePath).dropFirst(Corpus.root.count + 1))
+            let capture = try #require(asset.metadata.capturedAt, "\(relative)")
+            #expect(capture.offsetSeconds == expected[relative], "\(relative): \(capture.text)")
+            // The Lumia's XMP dates carry their offset; the others get it from the position.
+            if !relative.contains("Lumia") { #expect(asset.metadata.sources[.utcOffset] == Library.gpsTimeZoneSource, "\(relative)") }
+            #expect(capture.instant != nil && asset.place != nil, "\(relative)")
+        }
+    }
 }
