@@ -44,7 +44,8 @@ albums=$(curl -sf -H "x-api-key: $key" "http://127.0.0.1:$port/api/albums")
 # The client's metadata search (its models validate the answer): file names with "dscn" in them.
 dscn=$(find "$folder" -type f -iname '*dscn*' | while read -r f; do sha1sum "$f"; done | cut -c1-40 | sort -u | wc -l)
 found=$("$venv/bin/immichpy" --format json search search-assets --original-file-name dscn --size 1000 2>&1 | tail -1)
-# Every answer the gallery and Immich's apps read, validated by the client's own models (pydantic).
+# Every answer the gallery and Immich's apps read, validated by the client's own models (pydantic),
+# and the answers of organising: asset edits, tags, the trash, album changes.
 MEDIAD_URL="http://127.0.0.1:$port/api" "$venv/bin/python" - "$key" <<'PY'
 import json, sys, urllib.request, os
 from immichpy.client.generated import models as m
@@ -53,11 +54,14 @@ def get(path):
     request = urllib.request.Request(base + path, headers={"x-api-key": key, "Accept": "application/json"})
     with urllib.request.urlopen(request) as response:
         return json.load(response)
-def post(path, body):
-    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+def call(method, path, body=None):
+    request = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode(), method=method,
                                      headers={"x-api-key": key, "Content-Type": "application/json"})
     with urllib.request.urlopen(request) as response:
-        return json.load(response)
+        data = response.read()
+        return json.loads(data) if data else None
+def post(path, body):
+    return call("POST", path, body)
 failures = 0
 def check(name, model, value):
     global failures
@@ -84,6 +88,50 @@ for album in get("/albums"):
 for group in get("/duplicates"):
     check("/duplicates", m.DuplicateResponseDto, group); checked += 1
 check("/search/metadata", m.SearchResponseDto, post("/search/metadata", {"size": 10})); checked += 1
+# Organising (issue 7): edits, tags, the trash, album changes, with the answers' models.
+first, second = get("/timeline/bucket?timeBucket=" + buckets[0]["timeBucket"])["id"][:2]
+edited = call("PUT", "/assets/" + first, {"isFavorite": True, "rating": 4, "description": "validated",
+                                          "dateTimeOriginal": "2019-07-14T20:41:00.000+01:00", "latitude": 38.7071, "longitude": -9.1355})
+check("PUT /assets/{id}", m.AssetResponseDto, edited); checked += 1
+if not (edited["exifInfo"].get("city") and edited["exifInfo"].get("rating") == 4 and edited["isFavorite"]):
+    failures += 1; print("FAIL  PUT /assets/{id}: the edit is not in the answer:", edited["exifInfo"])
+if call("PUT", "/assets", {"ids": [second], "visibility": "archive"}) is not None or get("/assets/" + second)["visibility"] != "archive":
+    failures += 1; print("FAIL  PUT /assets did not archive")
+call("PUT", "/assets", {"ids": [second], "visibility": "timeline"})
+tag = post("/tags", {"name": "immichpy"})
+check("POST /tags", m.TagResponseDto, tag)
+child = post("/tags", {"name": "lisbon", "parentId": tag["id"]})
+check("POST /tags (child)", m.TagResponseDto, child); checked += 2
+for result in call("PUT", "/tags/" + child["id"] + "/assets", {"ids": [first, second]}):
+    check("PUT /tags/{id}/assets", m.BulkIdResponseDto, result); checked += 1
+check("PUT /tags/assets", m.TagBulkAssetsResponseDto, call("PUT", "/tags/assets", {"tagIds": [tag["id"]], "assetIds": [first]})); checked += 1
+for listed in get("/tags"):
+    check("/tags", m.TagResponseDto, listed); checked += 1
+with_tags = get("/assets/" + first)
+check("/assets/{id} with tags", m.AssetResponseDto, with_tags); checked += 1
+if sorted(t["value"] for t in with_tags.get("tags", [])) != ["immichpy", "immichpy/lisbon"]:
+    failures += 1; print("FAIL  /assets/{id}: tags", with_tags.get("tags"))
+found_by_tag = post("/search/metadata", {"tagIds": [tag["id"]], "city": edited["exifInfo"]["city"]})
+check("/search/metadata by tag and city", m.SearchResponseDto, found_by_tag); checked += 1
+if [a["id"] for a in found_by_tag["assets"]["items"]] != [first]:
+    failures += 1; print("FAIL  search by tag and city:", [a["id"] for a in found_by_tag["assets"]["items"]])
+for result in call("DELETE", "/tags/" + child["id"] + "/assets", {"ids": [second]}):
+    check("DELETE /tags/{id}/assets", m.BulkIdResponseDto, result); checked += 1
+call("DELETE", "/tags/" + tag["id"])
+call("DELETE", "/assets", {"ids": [second]})
+check("/trash/restore/assets", m.TrashResponseDto, post("/trash/restore/assets", {"ids": [second]}))
+call("DELETE", "/assets", {"ids": [second]})
+restored = post("/trash/restore", {})
+check("/trash/restore", m.TrashResponseDto, restored)
+emptied = post("/trash/empty", {})
+check("/trash/empty", m.TrashResponseDto, emptied); checked += 3
+if restored["count"] != 1 or emptied["count"] != 0 or get("/tags") != []:
+    failures += 1; print("FAIL  trash or tag deletion:", restored, emptied)
+album = get("/albums")[0]
+patched = call("PATCH", "/albums/" + album["id"], {"description": "validated", "albumThumbnailAssetId": first})
+check("PATCH /albums/{id}", m.AlbumResponseDto, patched); checked += 1
+if patched["description"] != "validated" or patched["albumThumbnailAssetId"] != first:
+    failures += 1; print("FAIL  PATCH /albums/{id}:", patched["description"], patched["albumThumbnailAssetId"])
 print(("ok    " if failures == 0 and checked > 40 else "FAIL  ") + f"{checked} answers valid under immichpy's models")
 sys.exit(1 if failures else 0)
 PY

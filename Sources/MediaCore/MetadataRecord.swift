@@ -154,6 +154,12 @@ package struct JSONLineWriter {
         if v == v.rounded(), abs(v) < 1e15 { out += String(Int64(v)) } else { out += String(v) }
     }
 
+    package mutating func bool(_ k: String, _ v: Bool?) {
+        guard let v else { return }
+        key(k)
+        out += v ? "true" : "false"
+    }
+
     package mutating func finish() -> String { out + "}" }
 
     package static func quote(_ s: String, into out: inout String) {

@@ -3,7 +3,8 @@ public import MediaCore
 
 /// What to look for in a library: every filter that is set must hold (they combine with AND).
 ///
-/// A query with no filter lists the owner's timeline, newest first. Text filters ignore case;
+/// A query with no filter lists the owner's timeline, newest first. Text filters ignore case
+/// (tags excepted);
 /// `make`, `model` and `lens` match the whole value (as the camera wrote it, so `"canon"` finds
 /// `"Canon"`), `filename` any part of the original file name.
 ///
@@ -47,7 +48,7 @@ public struct AssetQuery: Sendable, Hashable, Codable {
     /// A part of the description, any case.
     public var description: String?
     /// Only assets carrying every one of these tags, or a tag under it (`travel` finds
-    /// `travel/portugal/lisbon`).
+    /// `travel/portugal/lisbon`). Tags are case-sensitive: `Travel` is another tag.
     public var tags: [String] = []
     /// Words that must all appear, each as a word or the start of one, in the file name,
     /// description, place or camera (SQLite FTS5, accents and case ignored: `"sao"` finds

@@ -5,13 +5,20 @@ import Foundation
 ///
 /// Keys: `id`, `sha256`, `filename`, `capturedAt` (the local time as `media metadata` prints it:
 /// `YYYY-MM-DDTHH:MM:SS[.fff][±HH:MM]`), `width`, `height` (displayed), `format`, `size`;
-/// unknown values are left out. ``detailedJSONLine()`` adds the rest of the catalog's fields.
+/// unknown values are left out. ``detailedJSONLine()`` adds the rest of the catalog's fields
+/// (the place as `city`, `region`, `country`, `countryCode`, `timeZone`; `favorite` as a boolean;
+/// `tags` when given).
 public struct AssetRecord: Sendable, Hashable {
     /// The asset.
     public var asset: Asset
+    /// Its tag paths, for the detailed line (empty: left out).
+    public var tags: [String]
 
     /// Wraps an asset.
-    public init(_ asset: Asset) { self.asset = asset }
+    public init(_ asset: Asset, tags: [String] = []) {
+        self.asset = asset
+        self.tags = tags
+    }
 
     /// The `ls` line (no trailing newline), keys in alphabetical order.
     public func jsonLine() -> String {
@@ -32,6 +39,9 @@ public struct AssetRecord: Sendable, Hashable {
         if detailed {
             w.number("altitude", m.location?.altitude)
             w.string("capturedAtSource", m.capturedAt?.source)
+            w.string("city", a.place?.city)
+            w.string("country", a.place?.country)
+            w.string("countryCode", a.place?.countryCode)
         }
         w.string("capturedAt", m.capturedAt?.text)
         if detailed {
@@ -41,7 +51,7 @@ public struct AssetRecord: Sendable, Hashable {
             w.number("exposureTime", m.exposureTime)
             if case .external(let path) = a.storage { w.string("externalPath", path) }
             w.number("fNumber", m.fNumber)
-            w.string("favorite", a.isFavorite ? "true" : nil)
+            w.bool("favorite", a.isFavorite)
             w.number("focalLength", m.focalLength)
         }
         w.string("filename", a.originalFilename)
@@ -60,12 +70,15 @@ public struct AssetRecord: Sendable, Hashable {
             w.integer("orientation", m.orientation)
             w.string("owner", a.ownerID.description)
             w.integer("rating", m.rating)
+            w.string("region", a.place?.region)
             w.string("sha1", a.hash.sha1)
         }
         w.string("sha256", a.hash.sha256)
         w.integer("size", Int(a.size))
         if detailed {
             w.string("sourcePath", a.sourcePath)
+            if !tags.isEmpty { w.strings("tags", tags) }
+            w.string("timeZone", a.place?.timeZone)
             w.string("trashedAt", a.trashedAt?.formatted(.iso8601))
             w.string("visibility", a.visibility.rawValue)
             w.strings("warnings", m.warnings)

@@ -15,7 +15,8 @@ private let chromiumPath = "/usr/bin/chromium"
 extension MediadSuites {
 /// The web gallery in a real browser: Debian's headless Chromium opens the timeline and the
 /// viewer of a library filled through the upload API, over loopback. The page reports what it
-/// drew in `<body data-view data-tiles data-painted data-preview>`; the screenshots are kept in
+/// drew in `<body data-view data-tiles data-painted data-preview>` (the timeline, the viewer
+/// with the place and the owner's marks, search, the trash); the screenshots are kept in
 /// `.build/test-output/` (or `$MEDIAKIT_TEST_OUTPUT`).
 
 @Suite(.enabled(if: Corpus.isAvailable && FileManager.default.isExecutableFile(atPath: chromiumPath),
@@ -116,6 +117,27 @@ struct MediadGalleryTests {
             #expect(canons.count >= 2 && found["view"] == "search" && found["tiles"] == "\(canons.count)", "\(found)")
             #expect(canons.allSatisfy { search.contains("#/asset/\($0)") })
             _ = try Self.chromium(["--screenshot=\(output)/gallery-search.png"], url: "\(base)/login?key=\(key)&to=search/make=Canon")
+
+            // Organised through the SDK: the viewer shows the place, the tag, the rating and
+            // the favourite; the Trash page lists what was moved there.
+            try library.edit([firstID], [.location(GPSLocation(latitude: 38.7071, longitude: -9.1355)), .rating(4), .description("By the river")])
+            try library.tag([firstID], with: ["travel/lisbon"])
+            try library.setFavorite([firstID], true)
+            let place = try #require(try library.asset(firstID)?.place)
+            let organised = try Self.chromium(["--dump-dom"], url: "\(base)/login?key=\(key)&to=asset/\(first)")
+            #expect(Self.bodyData(organised)["view"] == "viewer")
+            var names: [String] = []
+            for name in [place.city, place.region, place.country].compactMap({ $0 }) where !names.contains(name) { names.append(name) }
+            #expect(organised.contains("<dt>Place</dt><dd>\(names.joined(separator: ", "))</dd>"), "the place")
+            #expect(organised.contains("travel/lisbon") && organised.contains("♥ Favourite") && organised.contains("By the river"))
+            #expect(organised.components(separatedBy: "class=\"on\"").count - 1 == 4, "four stars on")
+            _ = try Self.chromium(["--screenshot=\(output)/gallery-viewer-organised.png"], url: "\(base)/login?key=\(key)&to=asset/\(first)")
+            let trashed = try #require(ids.last.flatMap(AssetID.init))
+            try library.trash([trashed])
+            let trash = try Self.chromium(["--dump-dom"], url: "\(base)/login?key=\(key)&to=trash")
+            let inTrash = Self.bodyData(trash)
+            #expect(inTrash["view"] == "trash" && inTrash["tiles"] == "1", "\(inTrash)")
+            #expect(trash.contains("#/asset/\(trashed)") && trash.contains("Restore all") && trash.contains("Empty trash"))
         }
         for name in ["gallery-timeline.png", "gallery-viewer.png", "gallery-search.png"] {
             let size = (try? FileManager.default.attributesOfItem(atPath: "\(output)/\(name)"))?[.size] as? Int ?? 0

@@ -10,7 +10,8 @@ import Testing
 extension MediadSuites {
 /// `POST /api/search/metadata` as Immich's clients send it: filters, numbered pages and the
 /// cursor, Immich's answer shape (`nextPage` and `nextCursor` present, `null` after the last
-/// page), 400 for what cannot be answered, and nobody finds another user's assets.
+/// page), the place named from a position set by hand (`city`, `state`, `country`), 400 for
+/// what cannot be answered, and nobody finds another user's assets.
 @Suite struct MediadSearchTests {
     /// `count` assets of `owner`: every third a Canon, every fourth a favourite, one a day of
     /// March 2019 from the 1st, every fifth a video.
@@ -58,6 +59,14 @@ extension MediadSuites {
         try library.addAssets(Self.assets(20, owner: fixture.alice.id))
         let album = try library.createAlbum(name: "Canons", assets: mine.filter { $0.metadata.make == "Canon" }.prefix(5).map(\.id))
         let key = fixture.adminKey
+        // Three in Lisbon, two in Porto, by hand; Alice has one in Lisbon too.
+        try library.edit(mine[0..<3].map(\.id), [.location(GPSLocation(latitude: 38.7071, longitude: -9.1355))])
+        try library.edit(mine[3..<5].map(\.id), [.location(GPSLocation(latitude: 41.1496, longitude: -8.6109))])
+        let hers = try #require(try library.search(AssetQuery(), owner: fixture.alice.id, limit: 1).assets.first)
+        try library.edit([hers.id], [.location(GPSLocation(latitude: 38.7071, longitude: -9.1355))], owner: fixture.alice.id)
+        let lisbon = try #require(try library.asset(mine[0].id)?.place)
+        let porto = try #require(try library.asset(mine[3].id)?.place)
+        #expect(lisbon.city != porto.city && lisbon.countryCode == "PT" && porto.countryCode == "PT")
 
         /// What the library answers for the same filter, newest first.
         func expected(_ change: (inout AssetQuery) -> Void) throws -> [String] {
@@ -73,6 +82,11 @@ extension MediadSuites {
         }
         let all = try expected { _ in }
         let inAlbum = try expected { $0.albums = [album.id]; $0.order = .oldestFirst }
+        let inLisbon = try expected { $0.city = lisbon.city }
+        let inPortugal = try expected { $0.country = "PT" }
+        #expect(Set(inLisbon) == Set(mine[0..<3].map(\.id.description)) && inPortugal.count == 5)
+        let region = porto.region ?? ""
+        let inRegion = try expected { $0.region = region }
         #expect(canons.count == 20 && favouriteVideos.count == 3 && firstWeek.count == 18 && inAlbum.count == 5)
 
         try await fixture.application().test(.router) { client in
@@ -127,8 +141,32 @@ extension MediadSuites {
                 let ids = try Self.page(response).ids
                 #expect(ids.count == 20 && Set(ids).isDisjoint(with: all))
             }
+            // The place named from the position: the whole city name in any case, the region
+            // (Immich's state), the country by name or code; Alice's photo in Lisbon is hers.
+            try await Self.search(client, key: key, ["city": lisbon.city.lowercased()]) { response in
+                let ids = try Self.page(response).ids
+                #expect(ids == inLisbon)
+            }
+            try await Self.search(client, key: key, ["country": lisbon.country, "size": 1000]) { response in
+                let ids = try Self.page(response).ids
+                #expect(ids == inPortugal)
+            }
+            if !region.isEmpty {
+                try await Self.search(client, key: key, ["state": region]) { response in
+                    let ids = try Self.page(response).ids
+                    #expect(ids == inRegion && Set(mine[3..<5].map(\.id.description)).isSubset(of: Set(ids)))
+                }
+            }
+            try await Self.search(client, key: key, ["city": lisbon.city, "make": "canon"]) { response in
+                let ids = try Self.page(response).ids
+                #expect(ids == inLisbon.filter { id in canons.contains(id) })
+            }
+            try await Self.search(client, key: fixture.aliceKey.secret, ["city": lisbon.city]) { response in
+                let ids = try Self.page(response).ids
+                #expect(ids == [hers.id.description])
+            }
             // What cannot be answered is refused, not widened.
-            for body: [String: Any] in [["city": "Lisbon"], ["filter": ["isFavorite": ["eq": true]]], ["size": 0], ["size": 5000], ["page": 0], ["cursor": "bogus"],
+            for body: [String: Any] in [["personIds": [UUID().uuidString]], ["ocr": "exit"], ["tagIds": ["x"]], ["filter": ["isFavorite": ["eq": true]]], ["size": 0], ["size": 5000], ["page": 0], ["cursor": "bogus"],
                                          ["takenAfter": "yesterday"], ["type": "PHOTO"], ["albumIds": ["x"]]] {
                 let text = "\(body)"
                 try await Self.search(client, key: key, body) { response in

@@ -20,7 +20,7 @@ struct ShowCommand: AsyncParsableCommand {
             Terminal.error("no asset matches '\(id)'")
             throw ExitCode(1)
         }
-        let line = AssetRecord(asset).detailedJSONLine()
+        let line = AssetRecord(asset, tags: try lib.tags(of: asset.id)).detailedJSONLine()
         if json {
             print(line)
         } else if let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {

@@ -18,6 +18,8 @@ struct ServerConfiguration: Sendable {
     var maxUploadBytes = 4 << 30
     /// The log level. Default info.
     var logLevel = Logger.Level.info
+    /// How often the expired trash is emptied (also once at startup). Default a day.
+    var trashPurgeInterval = Duration.seconds(24 * 3600)
 }
 
 /// A request's context: who it is from, once the API key middleware has checked it.
@@ -47,7 +49,7 @@ func buildApplication(library: Library, configuration: ServerConfiguration) thro
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediad"),
-        services: [blocking],
+        services: [blocking, TrashPurger(library: blocking, interval: configuration.trashPurgeInterval, logger: logger)],
         logger: logger
     )
 }
@@ -66,6 +68,8 @@ func buildRouter(_ blocking: BlockingWork, configuration: ServerConfiguration) -
     assets.addRoutes(to: api.group("assets"))
     assets.addReadRoutes(to: api.group("assets"))
     AlbumRoutes(library: blocking).addRoutes(to: api.group("albums"))
+    TagRoutes(library: blocking, created: CreatedTags()).addRoutes(to: api.group("tags"))
+    TrashRoutes(library: blocking).addRoutes(to: api.group("trash"))
     TimelineRoutes(library: blocking).addRoutes(to: api.group("timeline"))
     DuplicateRoutes(library: blocking).addRoutes(to: api.group("duplicates"))
     SearchRoutes(library: blocking).addRoutes(to: api.group("search"))
@@ -95,10 +99,15 @@ struct BlockingWork: Service {
         imports.start()
     }
 
-    /// Runs a quick library call on the reads pool.
+    /// Runs a quick library call on the reads pool; a library error becomes the status Immich
+    /// would answer (``ImmichError/init(_:)``).
     func run<T: Sendable>(_ body: @escaping @Sendable (Library) throws -> T) async throws -> T {
         let library = self.library
-        return try await reads.runIfActive { try body(library) }
+        do {
+            return try await reads.runIfActive { try body(library) }
+        } catch let error as MediaStoreError {
+            throw ImmichError(error)
+        }
     }
 
     /// Runs an upload's work on the imports pool.

@@ -4,17 +4,42 @@ import Hummingbird
 import MediaStore
 import NIOCore
 
-/// `/api/assets...`: Immich's upload flow (bulk upload check, multipart upload).
+/// `/api/assets...`: Immich's upload flow (bulk upload check, multipart upload), reading an
+/// asset and its files, and editing and deleting assets.
 struct AssetRoutes {
     let library: BlockingWork
     let maxUploadBytes: Int
 
     func addRoutes(to group: RouterGroup<MediaRequestContext>) {
+        // To the trash; with `force`, removed for good (the original goes once no asset refers
+        // to it). Another user's ids are passed over.
         group.delete { request, context -> HTTPResponse.Status in
             let user = try context.requireUser()
-            let ids = try await request.decode(as: AssetBulkDeleteRequest.self, context: context).ids.compactMap(AssetID.init)
-            try await library.run { try $0.trash(ids, owner: user.id) }
+            let delete = try await request.decode(as: AssetBulkDeleteRequest.self, context: context)
+            let ids = try Self.uuids(delete.ids, "ids", AssetID.init)
+            try await library.run { library in
+                try library.trash(ids, owner: user.id)
+                if delete.force == true { try library.purgeTrash(ids, owner: user.id) }
+            }
             return .noContent
+        }
+        // Immich's bulk edit: every id must be the user's (else 404), every field valid (else
+        // 400), before anything changes.
+        group.put { request, context -> HTTPResponse.Status in
+            let user = try context.requireUser()
+            let update = try await request.decode(as: AssetUpdateRequest.self, context: context)
+            guard let texts = update.ids else { throw ImmichError(.badRequest, "ids is required") }
+            let ids = try Self.uuids(texts, "ids", AssetID.init)
+            let changes = try update.changes()
+            try await apply(changes, to: ids, user: user)
+            return .noContent
+        }
+        group.put(":id") { request, context in
+            let asset = try await asset(context)
+            let user = try context.requireUser()
+            let changes = try await request.decode(as: AssetUpdateRequest.self, context: context).changes()
+            try await apply(changes, to: [asset.id], user: user)
+            return try await response(asset.id, user: user)
         }
         group.post("bulk-upload-check") { request, context in
             let user = try context.requireUser()
@@ -72,8 +97,7 @@ struct AssetRoutes {
     func addReadRoutes(to group: RouterGroup<MediaRequestContext>) {
         group.get(":id") { _, context in
             let asset = try await asset(context)
-            let source = try await library.run { try $0.uploadSource(of: asset.id) }
-            return AssetResponse(asset, source: source)
+            return try await response(asset.id, user: try context.requireUser())
         }
         group.get(":id/original") { request, context in
             let asset = try await asset(context)
@@ -102,6 +126,37 @@ struct AssetRoutes {
             return try await ContentAddressedFile(path: path, etag: "\(asset.hash.sha256)-\(kind.rawValue)-\(file.width ?? 0)",
                                                   contentType: file.format?.mimeType ?? "application/octet-stream",
                                                   size: bytes).response(to: request, context: context)
+        }
+    }
+
+    /// The asset as `GET /api/assets/{id}` answers it: with its upload source and tags.
+    func response(_ id: AssetID, user: User) async throws -> AssetResponse {
+        let found = try await library.run { library -> (Asset, UploadSource?, [String])? in
+            guard let asset = try library.asset(id, ownedBy: user.id) else { return nil }
+            return (asset, try library.uploadSource(of: id), try library.tags(of: id))
+        }
+        guard let (asset, source, tags) = found else { throw ImmichError(.notFound, "Asset not found") }
+        return AssetResponse(asset, source: source, tags: tags.map { TagResponse(path: $0, owner: user) })
+    }
+
+    /// Applies checked changes to the user's assets: 404 (and nothing changed) when one of the
+    /// ids is not theirs. The edits go first: the library checks them whole before it writes.
+    func apply(_ changes: AssetUpdateRequest.Changes, to ids: [AssetID], user: User) async throws {
+        try await library.run { library in
+            for id in ids where try library.asset(id, ownedBy: user.id) == nil {
+                throw ImmichError(.notFound, "Asset not found: \(id)")
+            }
+            if !changes.edits.isEmpty { try library.edit(ids, changes.edits, owner: user.id) }
+            if let favorite = changes.isFavorite { try library.setFavorite(ids, favorite, owner: user.id) }
+            if let visibility = changes.visibility { try library.setVisibility(ids, visibility, owner: user.id) }
+        }
+    }
+
+    /// Ids as the request's UUIDs; 400 naming `field` for one that is not a UUID.
+    static func uuids<ID>(_ texts: [String], _ field: String, _ make: (UUID) -> ID) throws -> [ID] {
+        try texts.map { text in
+            guard let uuid = UUID(uuidString: text) else { throw ImmichError(.badRequest, "\(field) must be UUIDs, not \(text)") }
+            return make(uuid)
         }
     }
 

@@ -129,9 +129,12 @@ struct AssetResponse: ResponseCodable {
     @NullEncoded var livePhotoVideoId: String? = nil
     @NullEncoded var duplicateId: String? = nil
     var exifInfo: ExifResponse
+    /// The asset's tags (on `GET /api/assets/{id}` and the answers of edits; left out elsewhere).
+    var tags: [TagResponse]?
 
-    init(_ asset: Asset, source: UploadSource?) {
+    init(_ asset: Asset, source: UploadSource?, tags: [TagResponse]? = nil) {
         exifInfo = ExifResponse(asset)
+        self.tags = tags
         id = asset.id.description
         ownerId = asset.ownerID.description
         deviceAssetId = source?.deviceAssetID ?? asset.originalFilename
@@ -172,7 +175,8 @@ struct AssetResponse: ResponseCodable {
     }
 }
 
-/// Immich's `ExifResponseDto`: what the file's metadata says (absent values left out).
+/// Immich's `ExifResponseDto`: what the file's metadata says, with edits by hand and the place
+/// named from the position (absent values left out).
 struct ExifResponse: Codable {
     var make: String?
     var model: String?
@@ -188,7 +192,16 @@ struct ExifResponse: Codable {
     var fileSizeInByte: Int64
     var orientation: String?
     var description: String?
+    /// 1 to 5 stars (Immich's model allows no other value: unrated, 0 and rejected are left out).
     var rating: Int?
+    var city: String?
+    /// The region (state, province).
+    var state: String?
+    var country: String?
+    /// The capture instant (the wall clock read as UTC when the offset is unknown).
+    var dateTimeOriginal: Date?
+    /// The place's IANA zone when its offset at that instant is the capture's, else `UTC±HH:MM`.
+    var timeZone: String?
 
     init(_ asset: Asset) {
         let m = asset.metadata
@@ -206,7 +219,20 @@ struct ExifResponse: Codable {
         fileSizeInByte = asset.size
         orientation = m.orientation.map(String.init)
         description = m.caption
-        rating = m.rating
+        rating = m.rating.flatMap { (1...5).contains($0) ? $0 : nil }
+        city = asset.place?.city
+        state = asset.place?.region
+        country = asset.place?.country
+        if let capture = m.capturedAt {
+            dateTimeOriginal = capture.instant ?? AssetResponse.wallClock(capture.local)
+            if let offset = capture.offsetSeconds, let instant = capture.instant {
+                if let name = asset.place?.timeZone, let zone = TimeZone(identifier: name), zone.secondsFromGMT(for: instant) == offset {
+                    timeZone = name
+                } else {
+                    timeZone = "UTC" + CaptureDate.offsetText(offset)
+                }
+            }
+        }
     }
 }
 
@@ -367,13 +393,6 @@ struct DuplicateResponse: ResponseCodable {
     var duplicateId: String
     var assets: [AssetResponse]
     var suggestedKeepAssetIds: [String]
-}
-
-/// `DELETE /api/assets`: the assets to move to the trash (`force` is taken as trash too until
-/// the trash can be emptied).
-struct AssetBulkDeleteRequest: Decodable {
-    var ids: [String]
-    var force: Bool?
 }
 
 /// An optional field that Immich's clients require to be present: `nil` is written as `null`

@@ -6,7 +6,8 @@ import MediaStore
 
 /// `mediad --library DIR [--host 127.0.0.1] [--port 2283]`: the part of Immich's API its apps
 /// and tools use, over a MediaKit library, and a web gallery. Flags win over the environment
-/// (`MEDIAKIT_LIBRARY`, `MEDIAD_HOST`, `MEDIAD_PORT`, `MEDIAD_MAX_UPLOAD_MB`, `MEDIAD_LOG_LEVEL`).
+/// (`MEDIAKIT_LIBRARY`, `MEDIAD_HOST`, `MEDIAD_PORT`, `MEDIAD_MAX_UPLOAD_MB`, `MEDIAD_LOG_LEVEL`,
+/// `MEDIAD_TRASH_DAYS`). The trash older than `--trash-days` is emptied at startup and daily.
 /// SIGTERM or SIGINT stops it gracefully: requests in flight finish first.
 @main
 struct MediaDaemon: AsyncParsableCommand {
@@ -28,6 +29,9 @@ struct MediaDaemon: AsyncParsableCommand {
     @Option(help: "The largest upload accepted, in MiB (default: $MEDIAD_MAX_UPLOAD_MB, else 4096).")
     var maxUploadMB: Int?
 
+    @Option(help: "Days an asset stays in the trash before it is removed for good (default: $MEDIAD_TRASH_DAYS, else 30).")
+    var trashDays: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (default: $MEDIAD_LOG_LEVEL, else info).")
     var logLevel: String?
 
@@ -44,8 +48,14 @@ struct MediaDaemon: AsyncParsableCommand {
             throw ValidationError("--log-level: \(levelName) is not one of trace, debug, info, notice, warning, error, critical")
         }
         configuration.logLevel = level
+        var libraryConfiguration = LibraryConfiguration()
+        let daysText = trashDays.map(String.init) ?? environment["MEDIAD_TRASH_DAYS"]
+        if let daysText {
+            guard let days = Int(daysText), days >= 0 else { throw ValidationError("--trash-days: \(daysText) is not a number of days (0 or more)") }
+            libraryConfiguration.trashRetentionDays = days
+        }
         let path = library ?? environment["MEDIAKIT_LIBRARY"] ?? (NSHomeDirectory() + "/MediaKit")
-        let app = try buildApplication(library: try Library(at: path), configuration: configuration)
+        let app = try buildApplication(library: try Library(at: path, configuration: libraryConfiguration), configuration: configuration)
         try await app.runService()
     }
 }

@@ -7,10 +7,17 @@ import MediaStore
 /// `GET /api/mediakit/assets/{id}/similar?k=10`: the user's assets that look most like this one,
 /// most alike first: `[{"score": 0.93, "asset": AssetResponseDto}]` (cosine similarity of the
 /// built-in colour and texture descriptor, 1 = the same look).
+///
+/// `GET /api/mediakit/trash`: the user's assets in the trash, longest there first
+/// (`[AssetResponseDto]`; Immich's API has no plain way to list the trash).
 struct NativeRoutes {
     let library: BlockingWork
 
     func addRoutes(to group: RouterGroup<MediaRequestContext>) {
+        group.get("trash") { _, context in
+            let user = try context.requireUser()
+            return try await library.run { try $0.trashedAssets(owner: user.id) }.map { AssetResponse($0, source: nil) }
+        }
         group.get("assets/:id/similar") { request, context in
             let user = try context.requireUser()
             let k = min(100, max(1, request.uri.queryParameters.get("k").flatMap(Int.init) ?? 10))

@@ -10,7 +10,14 @@ struct SearchRoutes {
         group.post("metadata") { request, context in
             let user = try context.requireUser()
             let search = try await request.decode(as: MetadataSearchRequest.self, context: context)
-            let query = try search.query()
+            // Tag ids name the user's tags by path (an unknown id matches nothing).
+            var tagPaths: [UUID: String] = [:]
+            if !(search.tagIds ?? []).isEmpty {
+                for tag in try await library.run({ try $0.tags(owner: user.id) }) {
+                    tagPaths[TagIdentity.id(owner: user.id, path: tag.path)] = tag.path
+                }
+            }
+            let query = try search.query(tags: tagPaths)
             let size = search.size ?? 250
             do {
                 let page: AssetPage
@@ -29,9 +36,14 @@ struct SearchRoutes {
     }
 }
 
-/// Immich's `MetadataSearchDto`: the filters MediaKit answers. Filters it cannot answer yet
-/// (places, tags, people, text in descriptions and OCR) are refused with 400 rather than
-/// ignored, so a client never takes a wider answer for the one it asked.
+/// Immich's `MetadataSearchDto`: the filters MediaKit answers, including the place named from
+/// the position (`city`, `state`, `country`: the whole name, any case; a country also by its
+/// ISO code), `tagIds` (a tag finds the tags under it too) and `description` (part of it, any
+/// case). Filters it cannot answer yet (people, OCR, Immich 2's `filter` tree) are refused with
+/// 400 rather than ignored, so a client never takes a wider answer for the one it asked.
+///
+/// MediaKit's extension: `text`, words that must all appear (each as a word or the start of
+/// one, accents and case ignored) in the file name, description, place or camera.
 struct MetadataSearchRequest: Decodable {
     var takenAfter: String?
     var takenBefore: String?
@@ -56,6 +68,8 @@ struct MetadataSearchRequest: Decodable {
     var personIds: [String]?
     var description: String?
     var ocr: String?
+    /// MediaKit's free-text search (not in Immich's DTO).
+    var text: String?
     /// Immich 2's structured filter tree (not read: its presence is refused).
     var filter: Present?
 
@@ -65,12 +79,11 @@ struct MetadataSearchRequest: Decodable {
     }
 
     /// The library's query for these filters.
+    /// - Parameter tags: The user's tag paths by id, for `tagIds`.
     /// - Throws: `ImmichError` 400 for a value out of range or a filter not supported.
-    func query() throws -> AssetQuery {
+    func query(tags: [UUID: String] = [:]) throws -> AssetQuery {
         let unsupported: [(String, Bool)] = [
-            ("city", city != nil), ("country", country != nil), ("state", state != nil),
-            ("tagIds", !(tagIds ?? []).isEmpty), ("personIds", !(personIds ?? []).isEmpty),
-            ("description", description != nil), ("ocr", ocr != nil), ("filter", filter != nil),
+            ("personIds", !(personIds ?? []).isEmpty), ("ocr", ocr != nil), ("filter", filter != nil),
         ]
         if let (name, _) = unsupported.first(where: { $0.1 }) {
             throw ImmichError(.badRequest, "\(name) is not supported by this server yet")
@@ -84,6 +97,16 @@ struct MetadataSearchRequest: Decodable {
         q.model = model
         q.lens = lensModel
         q.filename = originalFileName
+        q.city = city
+        q.region = state
+        q.country = country
+        q.description = description
+        q.text = text.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        var unknownTag = false
+        for id in tagIds ?? [] {
+            guard let uuid = UUID(uuidString: id) else { throw ImmichError(.badRequest, "tagIds must be UUIDs") }
+            if let path = tags[uuid] { q.tags.append(path) } else { unknownTag = true }
+        }
         switch type {
         case nil: break
         case "IMAGE": q.kind = .image
@@ -109,6 +132,7 @@ struct MetadataSearchRequest: Decodable {
             }
             q.visibility = q.visibility.isEmpty ? [] : [v]
         }
+        if unknownTag { q.visibility = [] }   // a tag the user does not have: nothing matches
         if withDeleted == true { q.trash = .include }
         switch order {
         case nil, "desc": q.order = .newestFirst

@@ -1,5 +1,6 @@
 // MediaKit's web gallery: plain JavaScript, no build step, nothing from a CDN.
-// Pages (location.hash): #/ timeline, #/asset/ID viewer, #/albums, #/album/ID, #/duplicates.
+// Pages (location.hash): #/ timeline, #/asset/ID viewer, #/albums, #/album/ID, #/duplicates,
+// #/search/FILTERS, #/trash.
 // For tests and scripts, <body> carries data-view, data-tiles (tiles on the page),
 // data-painted (thumbnails loaded) and, in the viewer, data-preview="painted".
 'use strict';
@@ -17,9 +18,15 @@ const el = (tag, attrs = {}, ...children) => {
 async function api(path, options = {}) {
   const response = await fetch(path, Object.assign({ credentials: 'same-origin' }, options));
   if (response.status === 401) { showLogin(); throw new Error('not signed in'); }
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  if (!response.ok) {
+    const message = await response.json().then(body => body.message || (body.error && body.error.message)).catch(() => null);
+    throw new Error(message || `${path}: ${response.status}`);
+  }
   return response.status === 204 ? null : response.json();
 }
+
+// A JSON request (PUT, POST, PATCH, DELETE with a body).
+const send = (path, method, body) => api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body || {}) });
 
 // ThumbHash (Evan Wallace's reference decoder, https://evanw.github.io/thumbhash/) to a data URL.
 function thumbHashToRGBA(hash) {
@@ -137,16 +144,6 @@ const formatBytes = n => n > 1 << 20 ? `${(n / 1048576).toFixed(1)} MB` : `${Mat
 async function showAsset(id) {
   setView('viewer');
   const asset = await api(`/api/assets/${id}`);
-  const exif = asset.exifInfo || {};
-  const rows = [
-    ['File', asset.originalFileName], ['Taken', asset.localDateTime.replace('T', ' ').replace(/(:\d\d)(\.\d+)?Z$/, '$1')],
-    ['Size', asset.width && asset.height ? `${asset.width} × ${asset.height}` : ''], ['Bytes', exif.fileSizeInByte ? formatBytes(exif.fileSizeInByte) : ''],
-    ['Camera', exif.model && exif.make && exif.model.startsWith(exif.make) ? exif.model : [exif.make, exif.model].filter(Boolean).join(' ')],
-    ['Lens', exif.lensModel || ''],
-    ['Exposure', [exif.fNumber && `ƒ/${exif.fNumber}`, exif.exposureTime && `${exif.exposureTime} s`, exif.iso && `ISO ${exif.iso}`,
-                  exif.focalLength && `${exif.focalLength} mm`].filter(Boolean).join('  ')],
-    ['Place', exif.latitude != null ? `${exif.latitude.toFixed(5)}, ${exif.longitude.toFixed(5)}` : ''],
-  ].filter(([, v]) => v);
   const img = el('img', { class: 'preview', alt: asset.originalFileName, src: `/api/assets/${id}/thumbnail?size=preview` });
   img.addEventListener('load', () => { document.body.dataset.preview = 'painted'; });
   const url = placeholder(asset.thumbhash);
@@ -161,25 +158,114 @@ async function showAsset(id) {
   const at = sequence.indexOf(id);
   const step = (rel, label, key) => at >= 0 && sequence[at + key] ? el('a', { class: 'step', rel, href: `#/asset/${sequence[at + key]}` }, label) : el('span', { class: 'step' });
   document.onkeydown = event => {
-    if (document.body.dataset.view !== 'viewer' || event.target.tagName === 'INPUT') return;
+    if (document.body.dataset.view !== 'viewer' || ['INPUT', 'TEXTAREA'].includes(event.target.tagName)) return;
     const link = $(event.key === 'ArrowLeft' ? 'a[rel=prev]' : event.key === 'ArrowRight' ? 'a[rel=next]' : null);
     if (link) location.hash = link.getAttribute('href');
   };
-  $('main').replaceChildren(el('div', { class: 'viewer' },
-    el('div', { class: 'stage' }, step('prev', '‹', -1), img, step('next', '›', 1)),
-    el('aside', {}, el('h2', {}, asset.originalFileName),
-      el('dl', {}, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
-      el('p', {}, el('a', { href: `/api/assets/${id}/original`, download: asset.originalFileName }, 'Download the original')),
-      el('h3', {}, 'More like this'), similar)));
+  // After a move to the trash or out of it: the next photo of the grid, else the page before.
+  const leave = () => {
+    sessionStorage.setItem('sequence', JSON.stringify(sequence.filter(other => other !== id)));
+    const next = sequence[at + 1] || sequence[at - 1];
+    if (next && next !== id) location.hash = `#/asset/${next}`; else history.back();
+  };
+  let panel = assetPanel(asset, similar, redraw, leave);
+  function redraw(changed) {
+    const fresh = assetPanel(changed, similar, redraw, leave);
+    panel.replaceWith(fresh);
+    panel = fresh;
+  }
+  $('main').replaceChildren(el('div', { class: 'viewer' }, el('div', { class: 'stage' }, step('prev', '‹', -1), img, step('next', '›', 1)), panel));
   api(`/api/mediakit/assets/${id}/similar?k=8`).then(list => {
     similar.replaceChildren(...list.map(s => tile(s.asset.id, s.asset.thumbhash, (s.asset.width || 1) / (s.asset.height || 1))));
   }).catch(() => similar.replaceChildren(el('p', { class: 'status' }, 'No embedding for this one.')));
 }
 
+// City, region, country (a region named as its city once: "Lisbon, Portugal").
+const placeText = exif => [...new Set([exif.city, exif.state, exif.country].filter(Boolean))].join(', ');
+
+// The viewer's side panel: the metadata, and what the owner can change (favourite, rating,
+// description, tags, archive, trash). Each change is sent at once; the answer redraws the panel.
+function assetPanel(asset, similar, redraw, leave) {
+  const id = asset.id;
+  const exif = asset.exifInfo || {};
+  const rows = [
+    ['File', asset.originalFileName], ['Taken', asset.localDateTime.replace('T', ' ').replace(/(:\d\d)(\.\d+)?Z$/, '$1')],
+    ['Size', asset.width && asset.height ? `${asset.width} × ${asset.height}` : ''], ['Bytes', exif.fileSizeInByte ? formatBytes(exif.fileSizeInByte) : ''],
+    ['Camera', exif.model && exif.make && exif.model.startsWith(exif.make) ? exif.model : [exif.make, exif.model].filter(Boolean).join(' ')],
+    ['Lens', exif.lensModel || ''],
+    ['Exposure', [exif.fNumber && `ƒ/${exif.fNumber}`, exif.exposureTime && `${exif.exposureTime} s`, exif.iso && `ISO ${exif.iso}`,
+                  exif.focalLength && `${exif.focalLength} mm`].filter(Boolean).join('  ')],
+    ['Place', placeText(exif)],
+    ['Position', exif.latitude != null ? `${exif.latitude.toFixed(5)}, ${exif.longitude.toFixed(5)}` : ''],
+  ].filter(([, v]) => v);
+  const message = el('p', { class: 'status', role: 'status' });
+  const act = action => async () => {
+    message.textContent = '';
+    try { await action(); } catch (error) { if (error.message !== 'not signed in') message.textContent = error.message; }
+  };
+  const update = body => act(async () => redraw(await send(`/api/assets/${id}`, 'PUT', body)));
+  const reload = async () => redraw(await api(`/api/assets/${id}`));
+  const button = (label, onclick, attrs = {}) => el('button', Object.assign({ type: 'button', onclick }, attrs), label);
+
+  const archived = asset.visibility === 'archive';
+  const actions = el('div', { class: 'actions' },
+    button(asset.isFavorite ? '♥ Favourite' : '♡ Favourite', update({ isFavorite: !asset.isFavorite }),
+           { class: 'favourite', 'aria-pressed': String(asset.isFavorite) }),
+    button(archived ? 'Unarchive' : 'Archive', update({ visibility: archived ? 'timeline' : 'archive' })),
+    ...(asset.isTrashed
+      ? [button('Restore', act(async () => { await send('/api/trash/restore/assets', 'POST', { ids: [id] }); await reload(); })),
+         button('Delete for good', act(async () => {
+           if (confirm('Delete this for good? This cannot be undone.')) { await send('/api/assets', 'DELETE', { ids: [id], force: true }); leave(); }
+         }), { class: 'danger' })]
+      : [button('Move to trash', act(async () => { await send('/api/assets', 'DELETE', { ids: [id] }); leave(); }), { class: 'danger' })]));
+  if (asset.isTrashed) actions.append(el('span', { class: 'badge' }, 'In the trash'));
+
+  const rating = exif.rating || 0;
+  const stars = el('div', { class: 'stars', role: 'group', 'aria-label': 'Rating' },
+    ...[1, 2, 3, 4, 5].map(n => button(n <= rating ? '★' : '☆', update({ rating: n === rating ? null : n }),
+                                       { class: n <= rating ? 'on' : '', title: n === rating ? 'Clear the rating' : `${n} star${n > 1 ? 's' : ''}` })));
+
+  const description = el('textarea', { rows: '2', placeholder: 'Add a description', 'aria-label': 'Description' }, exif.description || '');
+  description.addEventListener('change', () => update({ description: description.value.trim() })());
+
+  const tags = el('ul', { class: 'tags' }, ...(asset.tags || []).map(tag => el('li', {}, tag.value,
+    button('×', act(async () => { await send(`/api/tags/${tag.id}/assets`, 'DELETE', { ids: [id] }); await reload(); }),
+           { title: `Remove the tag ${tag.value}`, class: 'remove-tag' }))));
+  const newTag = el('input', { placeholder: 'travel/lisbon', 'aria-label': 'New tag' });
+  const addTag = el('form', { class: 'add-tag', onsubmit: event => {
+    event.preventDefault();
+    if (!newTag.value.trim()) return;
+    act(async () => {
+      const tag = await ensureTag(newTag.value);
+      await send(`/api/tags/${tag.id}/assets`, 'PUT', { ids: [id] });
+      await reload();
+    })();
+  } }, newTag, el('button', {}, 'Add tag'));
+
+  return el('aside', {}, el('h2', {}, asset.originalFileName), actions, stars,
+    el('dl', {}, ...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
+    description, el('h3', {}, 'Tags'), tags, addTag, message,
+    el('p', {}, el('a', { href: `/api/assets/${id}/original`, download: asset.originalFileName }, 'Download the original')),
+    el('h3', {}, 'More like this'), similar);
+}
+
+// The tag at a path (`travel/portugal`), made level by level when missing.
+async function ensureTag(path) {
+  const tags = await api('/api/tags');
+  let parent = null;
+  for (const name of path.split('/').map(part => part.trim()).filter(Boolean)) {
+    const value = parent ? `${parent.value}/${name}` : name;
+    parent = tags.find(tag => tag.value === value) || await send('/api/tags', 'POST', parent ? { name, parentId: parent.id } : { name });
+  }
+  if (!parent) throw new Error('A tag needs a name.');
+  return parent;
+}
+
 // Search: the form's values live in the address (#/search/make=Canon&from=2019-01-01), so a
 // search can be bookmarked; results come from Immich's metadata search, 250 at a time.
-const searchFields = [['filename', 'File name contains'], ['make', 'Camera make'], ['model', 'Camera model'], ['lens', 'Lens'],
-  ['from', 'From', 'date'], ['to', 'Until', 'date']];
+// `text` is MediaKit's free-text filter (words in the file name, description, place, camera).
+const searchFields = [['text', 'Words'], ['filename', 'File name contains'], ['city', 'City'], ['country', 'Country'], ['tag', 'Tag'],
+  ['make', 'Camera make'], ['model', 'Camera model'], ['lens', 'Lens'], ['from', 'From', 'date'], ['to', 'Until', 'date']];
 
 async function showSearch(text) {
   setView('search');
@@ -202,8 +288,14 @@ async function showSearch(text) {
   $('main').replaceChildren(form, status, results, more);
   if (![...params.keys()].length) return;
   const body = { size: 250 };
-  const fields = { filename: 'originalFileName', make: 'make', model: 'model', lens: 'lensModel', type: 'type' };
+  const fields = { text: 'text', filename: 'originalFileName', city: 'city', country: 'country', make: 'make', model: 'model', lens: 'lensModel', type: 'type' };
   for (const [name, field] of Object.entries(fields)) if (params.get(name)) body[field] = params.get(name);
+  if (params.get('tag')) {
+    const wanted = params.get('tag').trim().toLowerCase();
+    const tag = (await api('/api/tags')).find(t => t.value.toLowerCase() === wanted);
+    if (!tag) { status.textContent = `No tag is named ${params.get('tag')}.`; return; }
+    body.tagIds = [tag.id];
+  }
   if (params.get('from')) body.takenAfter = `${params.get('from')}T00:00:00.000Z`;
   if (params.get('to')) body.takenBefore = new Date(Date.parse(`${params.get('to')}T00:00:00.000Z`) + 86400000).toISOString();
   if (params.get('favorite') === '1') body.isFavorite = true;
@@ -241,8 +333,66 @@ async function showAlbums() {
 async function showAlbum(id) {
   setView('album');
   const album = await api(`/api/albums/${id}`);
-  $('main').replaceChildren(el('h2', {}, album.albumName, ' ', el('small', {}, `${album.assetCount}`)),
-    el('div', { class: 'grid' }, ...album.assets.map(a => tile(a.id, a.thumbhash, (a.width || 1) / (a.height || 1)))));
+  const message = el('p', { class: 'status', role: 'status' });
+  const act = action => async event => {
+    if (event) event.preventDefault();
+    message.textContent = '';
+    try { await action(); } catch (error) { if (error.message !== 'not signed in') message.textContent = error.message; }
+  };
+  const name = el('input', { value: album.albumName, 'aria-label': 'Album name', required: '' });
+  const rename = el('form', { class: 'album-tools', onsubmit: act(async () => {
+    await send(`/api/albums/${id}`, 'PATCH', { albumName: name.value });
+    showAlbum(id);
+  }) }, name, el('button', {}, 'Rename'),
+  el('button', { type: 'button', onclick: () => grid.classList.toggle('editing') }, 'Remove photos…'),
+  el('button', { type: 'button', class: 'danger', onclick: act(async () => {
+    if (!confirm(`Delete the album ${album.albumName}? Its photos stay in the library.`)) return;
+    await api(`/api/albums/${id}`, { method: 'DELETE' });
+    location.hash = '#/albums';
+  }) }, 'Delete album'));
+  // In "remove" mode each tile has a × that takes the photo out of the album (not the library).
+  const tiles = album.assets.map(a => {
+    const t = tile(a.id, a.thumbhash, (a.width || 1) / (a.height || 1));
+    t.append(el('button', { type: 'button', class: 'remove', title: 'Remove from the album', onclick: act(async () => {
+      const [result] = await send(`/api/albums/${id}/assets`, 'DELETE', { ids: [a.id] });
+      if (!result.success) throw new Error(`Not removed: ${result.error}`);
+      t.remove();
+      heading.lastChild.textContent = String(Number(heading.lastChild.textContent) - 1);
+      countTiles();
+    }) }, '×'));
+    return t;
+  });
+  const grid = el('div', { class: 'grid' }, ...tiles);
+  const heading = el('h2', {}, album.albumName, ' ', el('small', {}, `${album.assetCount}`));
+  $('main').replaceChildren(heading, album.description ? el('p', { class: 'status' }, album.description) : '', rename, message, grid);
+  countTiles();
+}
+
+// The trash: what was moved there, longest there first; restore everything or empty it for good.
+async function showTrash() {
+  setView('trash');
+  const assets = await api('/api/mediakit/trash');
+  const message = el('p', { class: 'status', role: 'status' });
+  const act = action => async () => {
+    message.textContent = '';
+    try { await action(); } catch (error) { if (error.message !== 'not signed in') message.textContent = error.message; }
+  };
+  const tools = el('div', { class: 'album-tools' },
+    el('button', { type: 'button', onclick: act(async () => {
+      const { count } = await send('/api/trash/restore', 'POST');
+      await showTrash();
+      $('.status').textContent = `${count} restored.`;
+    }) }, 'Restore all'),
+    el('button', { type: 'button', class: 'danger', onclick: act(async () => {
+      if (!confirm(`Delete the ${assets.length} items in the trash for good? This cannot be undone.`)) return;
+      const { count } = await send('/api/trash/empty', 'POST');
+      await showTrash();
+      $('.status').textContent = `${count} deleted for good.`;
+    }) }, 'Empty trash'));
+  if (!assets.length) for (const b of tools.querySelectorAll('button')) b.disabled = true;
+  $('main').replaceChildren(el('h2', {}, 'Trash ', el('small', {}, `${assets.length}`)), message, tools,
+    assets.length ? el('div', { class: 'grid' }, ...assets.map(a => tile(a.id, a.thumbhash, (a.width || 1) / (a.height || 1))))
+      : el('p', { class: 'status' }, 'The trash is empty.'));
   countTiles();
 }
 
@@ -290,7 +440,7 @@ function showLogin() {
 function route() {
   const [, page, id] = location.hash.split('/');
   const shown = page === 'asset' ? showAsset(id) : page === 'albums' ? showAlbums() : page === 'album' ? showAlbum(id)
-    : page === 'search' ? showSearch(location.hash.split('/').slice(2).join('/'))
+    : page === 'search' ? showSearch(location.hash.split('/').slice(2).join('/')) : page === 'trash' ? showTrash()
     : page === 'duplicates' ? showDuplicates() : showTimeline();
   shown.catch(error => { if (error.message !== 'not signed in') $('main').replaceChildren(el('p', { class: 'status' }, String(error))); });
 }
