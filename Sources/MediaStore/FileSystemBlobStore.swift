@@ -136,7 +136,8 @@ public final class FileSystemBlobStore: BlobStore {
     /// - Throws: `MediaStoreError.writeFailed` naming the object when it cannot be deleted.
     public func remove(_ sha256: String) throws(MediaStoreError) {
         let path = objectPath(sha256)
-        guard unlink(path) == 0 || errno == ENOENT else {
+        guard unlink(path) == 0 else {
+            if errno == ENOENT { return }   // already gone (and maybe its folder too)
             throw Posix.error(errno, "cannot delete the object", path: path)
         }
         try Posix.syncDirectory((path as NSString).deletingLastPathComponent)

@@ -92,6 +92,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: object))
         #expect(try await library.verify(deep: true).problems.isEmpty)
         #expect(try library.statistics().assets == 2)
+        // An original already missing from disk does not stop its purge.
+        let lost = try #require(try library.asset(ids[2]))
+        let lostObject = try #require(library.blobs.localPath(of: lost.hash.sha256))
+        chmod((lostObject as NSString).deletingLastPathComponent, 0o755)
+        try FileManager.default.removeItem(atPath: (lostObject as NSString).deletingLastPathComponent)
+        #expect(try library.trash([ids[2]]) == 1)
+        #expect(try library.purgeTrash().assets == 1)
         // The purged file can be imported again (its source record went with it).
         var again = ImportOptions()
         again.makesThumbnails = false
