@@ -52,6 +52,8 @@ protocol Catalog: Sendable {
     func tag(_ ids: [AssetID], with paths: [String], owner: UserID) throws(MediaStoreError) -> [AssetID]
     func untag(_ ids: [AssetID], paths: [String], owner: UserID) throws(MediaStoreError) -> [AssetID]
     func tags(owner: UserID) throws(MediaStoreError) -> [Tag]
+    /// Makes a tag (and its parents) when missing; `false` when it was there.
+    func createTag(_ path: String, owner: UserID) throws(MediaStoreError) -> Bool
     func tagPaths(of ids: [AssetID]) throws(MediaStoreError) -> [AssetID: [String]]
     func deleteTag(_ path: String, owner: UserID) throws(MediaStoreError) -> [AssetID]
     func updateAlbum(_ album: AlbumID, owner: UserID, name: String?, description: String?, cover: AssetID??, now: Date) throws(MediaStoreError)

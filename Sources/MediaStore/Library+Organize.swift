@@ -201,6 +201,16 @@ extension Library {
         return changed
     }
 
+    /// Makes a tag (and its parents) that no asset carries yet, for clients that make tags
+    /// before using them.
+    /// - Returns: `false` when the owner had the tag already.
+    /// - Throws: `MediaStoreError.invalidArgument` for an empty tag.
+    @discardableResult
+    public func createTag(_ tag: String, owner: UserID? = nil) throws(MediaStoreError) -> Bool {
+        guard let path = Tag.normalized(tag) else { throw MediaStoreError(.invalidArgument, "a tag needs a name: '\(tag)'") }
+        return try catalog.createTag(path, owner: owner ?? defaultOwner)
+    }
+
     /// The owner's tags, by path.
     public func tags(owner: UserID? = nil) throws(MediaStoreError) -> [Tag] {
         try catalog.tags(owner: owner ?? defaultOwner)

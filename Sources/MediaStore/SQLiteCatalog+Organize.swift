@@ -181,6 +181,15 @@ extension SQLiteCatalog {
         }
     }
 
+    /// Makes the owner's tag at `path` (and its parents) when missing; `false` when it was there.
+    func createTag(_ path: String, owner: UserID) throws(MediaStoreError) -> Bool {
+        try write("making the tag \(path)") { db in
+            let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM tags WHERE owner_id = ? AND path = ?", arguments: [owner.description, path]) == true
+            _ = try Self.ensureTag(path, owner: owner, db)
+            return !existed
+        }
+    }
+
     /// The id of the owner's tag at `path`, made (with its parents) when missing.
     private static func ensureTag(_ path: String, owner: UserID, _ db: Database) throws -> Int64 {
         var parent: Int64?

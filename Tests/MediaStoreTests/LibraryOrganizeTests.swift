@@ -194,6 +194,11 @@ import Testing
         #expect(throws: MediaStoreError.self) { try library.tag([ids[0]], with: [" / "]) }
         let bob = try library.addUser(name: "bob")
         #expect(try library.tag([ids[0]], with: ["bob's"], owner: bob.id).isEmpty)
+        // A tag made before any asset has it is kept (with its parents), and made once.
+        #expect(try library.createTag("places/nowhere"))
+        #expect(try !library.createTag(" places / nowhere "))
+        #expect(try library.tags().filter { $0.path.hasPrefix("places") }.map(\.path) == ["places", "places/nowhere"])
+        #expect(try library.tags().first { $0.path == "places/nowhere" }?.assetCount == 0)
     }
 
     @Test func albumsAreRenamedGetACoverLoseAssetsAndGo() async throws {

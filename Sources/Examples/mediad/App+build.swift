@@ -68,7 +68,7 @@ func buildRouter(_ blocking: BlockingWork, configuration: ServerConfiguration) -
     assets.addRoutes(to: api.group("assets"))
     assets.addReadRoutes(to: api.group("assets"))
     AlbumRoutes(library: blocking).addRoutes(to: api.group("albums"))
-    TagRoutes(library: blocking, created: CreatedTags()).addRoutes(to: api.group("tags"))
+    TagRoutes(library: blocking).addRoutes(to: api.group("tags"))
     TrashRoutes(library: blocking).addRoutes(to: api.group("trash"))
     TimelineRoutes(library: blocking).addRoutes(to: api.group("timeline"))
     DuplicateRoutes(library: blocking).addRoutes(to: api.group("duplicates"))

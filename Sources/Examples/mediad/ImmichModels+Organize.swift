@@ -211,37 +211,16 @@ enum TagIdentity {
     }
 }
 
-/// Tags made by `POST /api/tags` that no asset carries yet. The library keeps a tag once an
-/// asset has had it, but has no call that makes an empty tag, so these live in the server's
-/// memory until an asset gets them (and are forgotten at a restart if none does).
-final class CreatedTags: Sendable {
-    private let paths = Mutex<[UserID: Set<String>]>([:])
-
-    func add(_ path: String, owner: UserID) {
-        paths.withLock { _ = $0[owner, default: []].insert(path) }
-    }
-
-    /// Forgets `path` and the tags under it.
-    func remove(_ path: String, owner: UserID) {
-        paths.withLock { all in all[owner] = all[owner]?.filter { $0 != path && !$0.hasPrefix(path + "/") } }
-    }
-
-    func paths(of owner: UserID) -> Set<String> {
-        paths.withLock { $0[owner] ?? [] }
-    }
-}
-
 /// A user's tags with their ids, for resolving the ids in a request.
 struct UserTags {
     let owner: User
-    /// Path to its asset count (0 for tags only made in memory).
+    /// Path to its asset count.
     let counts: [String: Int]
     let byID: [UUID: String]
 
-    init(owner: User, tags: [Tag], created: Set<String>) {
+    init(owner: User, tags: [Tag]) {
         self.owner = owner
         var counts: [String: Int] = [:]
-        for path in created { counts[path] = 0 }
         for tag in tags { counts[tag.path] = tag.assetCount }
         self.counts = counts
         var byID: [UUID: String] = [:]

@@ -8,7 +8,6 @@ import MediaStore
 /// under them). Ids are derived from the path (``TagIdentity``); another user's tag is a 404.
 struct TagRoutes {
     let library: BlockingWork
-    let created: CreatedTags
 
     func addRoutes(to group: RouterGroup<MediaRequestContext>) {
         group.get { _, context in
@@ -28,8 +27,10 @@ struct TagRoutes {
                 guard let parent = tags.path(of: parentID) else { throw ImmichError(.badRequest, "parentId: no such tag") }
                 path = parent + "/" + name
             }
-            guard tags.counts[path] == nil else { throw ImmichError(.badRequest, "A tag with that name already exists") }
-            created.add(path, owner: user.id)
+            let made = path
+            guard try await library.run({ try $0.createTag(made, owner: user.id) }) else {
+                throw ImmichError(.badRequest, "A tag with that name already exists")
+            }
             return try TagResponse(path: path, owner: user).response(from: request, context: context, status: .created)
         }
         group.get(":id") { _, context in
@@ -39,12 +40,7 @@ struct TagRoutes {
         // The tag and the tags under it, from the user's tags and assets.
         group.delete(":id") { _, context -> HTTPResponse.Status in
             let (user, _, path) = try await tag(context)
-            do {
-                try await library.run { try $0.deleteTag(path, owner: user.id) }
-            } catch let error as ImmichError where error.status == .notFound {
-                // Made by POST but never given to an asset: only in memory.
-            }
-            created.remove(path, owner: user.id)
+            try await library.run { try $0.deleteTag(path, owner: user.id) }
             return .noContent
         }
         // Every tag to every asset: how many (asset, tag) pairs are new. Another user's assets
@@ -92,10 +88,10 @@ struct TagRoutes {
         }
     }
 
-    /// The user's tags, those only made in memory included.
+    /// The user's tags.
     func tags(of user: User) async throws -> UserTags {
         let tags = try await library.run { try $0.tags(owner: user.id) }
-        return UserTags(owner: user, tags: tags, created: created.paths(of: user.id))
+        return UserTags(owner: user, tags: tags)
     }
 
     /// The user, their tags and the path of the tag named by the path's `id`; 404 when the user
