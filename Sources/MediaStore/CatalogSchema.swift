@@ -353,9 +353,16 @@ enum CatalogSchema {
             ALTER TABLE assets ADD COLUMN place_longitude REAL;
             ALTER TABLE assets ADD COLUMN place_distance REAL;
             CREATE INDEX assets_owner_time ON assets(owner_id, local_time);
-            CREATE INDEX assets_city ON assets(owner_id, city COLLATE NOCASE) WHERE city IS NOT NULL;
-            CREATE INDEX assets_country ON assets(owner_id, country COLLATE NOCASE) WHERE country IS NOT NULL;
-            CREATE INDEX assets_make_model ON assets(owner_id, make COLLATE NOCASE, model COLLATE NOCASE) WHERE make IS NOT NULL;
+            CREATE INDEX assets_make ON assets(owner_id, make COLLATE NOCASE, local_time) WHERE make IS NOT NULL;
+            CREATE INDEX assets_model ON assets(owner_id, model COLLATE NOCASE, local_time) WHERE model IS NOT NULL;
+            CREATE INDEX assets_lens ON assets(owner_id, lens COLLATE NOCASE, local_time) WHERE lens IS NOT NULL;
+            CREATE INDEX assets_city ON assets(owner_id, city COLLATE NOCASE, local_time) WHERE city IS NOT NULL;
+            CREATE INDEX assets_region ON assets(owner_id, region COLLATE NOCASE, local_time) WHERE region IS NOT NULL;
+            CREATE INDEX assets_country ON assets(owner_id, country COLLATE NOCASE, local_time) WHERE country IS NOT NULL;
+            CREATE INDEX assets_country_code ON assets(owner_id, country_code, local_time) WHERE country_code IS NOT NULL;
+            CREATE INDEX assets_position ON assets(owner_id, latitude, longitude) WHERE latitude IS NOT NULL;
+            CREATE INDEX assets_favorites ON assets(owner_id, local_time) WHERE is_favorite = 1;
+            CREATE INDEX assets_names ON assets(owner_id, local_time, original_filename, description);
             CREATE INDEX albums_cover ON albums(cover_asset_id) WHERE cover_asset_id IS NOT NULL;
             CREATE INDEX tags_parent ON tags(parent_id);
 

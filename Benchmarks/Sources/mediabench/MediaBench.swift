@@ -9,6 +9,7 @@ import MediaStore
 /// .build/release/mediabench catalog --library /tmp/lib1m --assets 1000000   # insert, then measure
 /// .build/release/mediabench query --library /tmp/lib1m                      # measure an existing one
 /// .build/release/mediabench neardup --hashes 1000000                        # near-duplicate lookup
+/// .build/release/mediabench search --library /tmp/mediakit-search/lib       # Library.search per query type
 /// ```
 /// Output: one JSON object per line on stdout (`"phase"` says what it measured); progress on stderr.
 @main
@@ -16,7 +17,7 @@ struct MediaBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediabench",
         abstract: "Scale benchmarks of a MediaKit library on synthetic assets, and of its vector indexes.",
-        subcommands: [CatalogBench.self, QueryBench.self, AnnBench.self, NearDupBench.self]
+        subcommands: [CatalogBench.self, QueryBench.self, SearchBench.self, AnnBench.self, NearDupBench.self]
     )
 }
 
