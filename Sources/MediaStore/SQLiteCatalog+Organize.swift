@@ -321,18 +321,6 @@ extension SQLiteCatalog {
             return db.changesCount > 0
         }
     }
-
-    /// The albums (ids) each of these assets is in.
-    func albumIDs(of ids: [AssetID]) throws(MediaStoreError) -> [AssetID: [AlbumID]] {
-        try read("reading the albums of \(ids.count) assets") { db in
-            var out: [AssetID: [AlbumID]] = [:]
-            for id in ids {
-                out[id] = try String.fetchAll(db, sql: "SELECT album_id FROM album_assets WHERE asset_id = ?", arguments: [id.description])
-                    .compactMap { UUID(uuidString: $0).map(AlbumID.init) }
-            }
-            return out
-        }
-    }
 }
 
 /// What a purge removed.
