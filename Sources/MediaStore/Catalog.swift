@@ -88,7 +88,7 @@ protocol Catalog: Sendable {
     func assetRefs(after cursor: Int64, limit: Int) throws(MediaStoreError) -> (refs: [AssetRef], next: Int64)
     func timeline(owner: UserID) throws(MediaStoreError) -> [TimelineBucket]
     /// The owner's timeline assets of a month (`YYYY-MM`), newest first.
-    func timelineAssetIDs(owner: UserID, month: String) throws(MediaStoreError) -> [AssetID]
+    func timelineAssets(owner: UserID, month: String) throws(MediaStoreError) -> [Asset]
     /// Moves the owner's assets to the trash; returns how many moved.
     func trash(_ assets: [AssetID], owner: UserID, now: Date) throws(MediaStoreError) -> Int
     func statistics() throws(MediaStoreError) -> LibraryStatistics

@@ -40,12 +40,12 @@ extension Library {
 
     /// The owner's timeline assets (not trashed, not archived or hidden) taken in one month
     /// (`YYYY-MM`, local capture time), newest first: a ``TimelineBucket``'s contents.
-    /// - Complexity: One range scan of the timeline index, then one query per 500 assets.
+    /// - Complexity: One range scan of the timeline index.
     public func assets(inMonth month: String, owner: UserID? = nil) throws(MediaStoreError) -> [Asset] {
         guard month.count == 7, month.allSatisfy({ $0.isNumber || $0 == "-" }) else {
             throw MediaStoreError(.invalidArgument, "a month is YYYY-MM, not \(month)")
         }
-        return try catalog.assets(catalog.timelineAssetIDs(owner: owner ?? defaultOwner, month: month))
+        return try catalog.timelineAssets(owner: owner ?? defaultOwner, month: month)
     }
 
     /// Moves the owner's assets to the trash (out of the timeline, albums and searches; their

@@ -66,7 +66,7 @@ extension SQLiteCatalog {
 
     func assets(after cursor: Int64, limit: Int) throws(MediaStoreError) -> (assets: [Asset], next: Int64) {
         let rows = try read("listing assets") { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT rowid AS r, \(AssetRow.columns) FROM assets WHERE rowid > ? ORDER BY rowid LIMIT ?"),
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT \(AssetRow.columns), rowid AS r FROM assets WHERE rowid > ? ORDER BY rowid LIMIT ?"),
                              arguments: [cursor, limit])
         }
         var out: [Asset] = []
@@ -97,14 +97,19 @@ extension SQLiteCatalog {
         }
     }
 
-    func timelineAssetIDs(owner: UserID, month: String) throws(MediaStoreError) -> [AssetID] {
-        try read("reading a month of the timeline") { db in
-            try String.fetchAll(db.cachedStatement(sql: """
-                SELECT id FROM assets INDEXED BY assets_timeline
+    func timelineAssets(owner: UserID, month: String) throws(MediaStoreError) -> [Asset] {
+        // One range scan of the timeline index, each row read once (no second lookup by id).
+        let rows = try read("reading a month of the timeline") { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(AssetRow.columns) FROM assets INDEXED BY assets_timeline
                 WHERE owner_id = ? AND trashed_at IS NULL AND visibility = 'timeline' AND local_time >= ? AND local_time < ?
                 ORDER BY local_time DESC, rowid DESC
-                """), arguments: [owner.description, month, month + "\u{7F}"]).compactMap(AssetID.init)
+                """), arguments: [owner.description, month, month + "\u{7F}"])
         }
+        var assets: [Asset] = []
+        assets.reserveCapacity(rows.count)
+        for row in rows { assets.append(try AssetRow.decode(row)) }
+        return assets
     }
 
     func trash(_ assets: [AssetID], owner: UserID, now: Date) throws(MediaStoreError) -> Int {

@@ -27,7 +27,7 @@ extension SQLiteCatalog {
                 dated.add("local_time IS NOT NULL")
                 dated.add(cursor, order: query.order)
                 rows = try Row.fetchAll(db, sql: """
-                    SELECT rowid AS r, \(AssetRow.columns) FROM \(filter.source) WHERE \(dated.conditions.joined(separator: " AND "))
+                    SELECT \(AssetRow.columns), rowid AS r FROM \(filter.source) WHERE \(dated.conditions.joined(separator: " AND "))
                     ORDER BY local_time \(direction), rowid \(direction) LIMIT ? OFFSET ?
                     """, arguments: StatementArguments(dated.arguments + [limit + 1, skip]))
                 if rows.count > limit { return rows }
@@ -44,7 +44,7 @@ extension SQLiteCatalog {
             undated.add("local_time IS NULL")
             if let cursor, cursor.localTime == nil { undated.add(cursor, order: query.order) }
             rows += try Row.fetchAll(db, sql: """
-                SELECT rowid AS r, \(AssetRow.columns) FROM \(filter.source) WHERE \(undated.conditions.joined(separator: " AND "))
+                SELECT \(AssetRow.columns), rowid AS r FROM \(filter.source) WHERE \(undated.conditions.joined(separator: " AND "))
                 ORDER BY rowid \(direction) LIMIT ? OFFSET ?
                 """, arguments: StatementArguments(undated.arguments + [limit + 1 - rows.count, skip]))
             return rows
