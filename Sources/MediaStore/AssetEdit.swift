@@ -14,6 +14,9 @@ public enum AssetEdit: Sendable, Hashable, Codable {
     /// The local wall-clock time it was taken, and the UTC offset there when known (`nil`: the
     /// offset of the asset's position's time zone, when it has a position).
     case capturedAt(LocalDateTime, offsetSeconds: Int?)
+    /// Moves the capture time by this many seconds (a camera whose clock was wrong), keeping
+    /// its UTC offset. Assets without a capture time are left as they are.
+    case shiftCapturedAt(seconds: Int)
     /// Where it was taken; `nil` removes the position (and the place named from it).
     case location(GPSLocation?)
     /// −1 (rejected) to 5 stars; `nil` removes the rating.
@@ -36,7 +39,7 @@ public enum AssetEdit: Sendable, Hashable, Codable {
     /// The field this edit changes and locks.
     public var field: Field {
         switch self {
-        case .capturedAt: .capturedAt
+        case .capturedAt, .shiftCapturedAt: .capturedAt
         case .location: .location
         case .rating: .rating
         case .description: .description

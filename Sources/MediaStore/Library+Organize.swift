@@ -82,18 +82,28 @@ extension Library {
     /// Changes what assets' files say, by hand: the edits are kept in the catalog and locked
     /// (``rereadMetadata(_:owner:)`` does not undo them), and written to each asset's XMP
     /// sidecar. The originals are never touched. A location edit names the new place; a
-    /// capture time without an offset takes the offset of the position's time zone.
+    /// capture time without an offset takes the offset of the position's time zone; a shift
+    /// moves each asset's own capture time (those without one are left out).
     /// - Returns: The assets edited.
     /// - Throws: `MediaStoreError.invalidArgument` for a rating out of −1…5 or a position out
     ///   of range (nothing is changed then).
     @discardableResult
     public func edit(_ ids: [AssetID], _ edits: [AssetEdit], owner: UserID? = nil) throws(MediaStoreError) -> [AssetID] {
         let owner = owner ?? defaultOwner
-        // A capture time without an offset depends on each asset's position: one call per asset.
-        if edits.contains(where: { if case .capturedAt(_, nil) = $0 { true } else { false } }) {
+        // A capture time without an offset depends on each asset's position, a shift on its
+        // capture time: one call per asset.
+        let perAsset = edits.contains { edit in
+            switch edit {
+            case .capturedAt(_, nil), .shiftCapturedAt: true
+            default: false
+            }
+        }
+        if perAsset {
             var changed: [AssetID] = []
             for asset in try catalog.assets(ids) where asset.ownerID == owner {
-                changed += try catalog.edit([asset.id], resolve(edits, for: asset), owner: owner, now: Date())
+                let resolved = try resolve(edits, for: asset)
+                if resolved.isEmpty { continue }
+                changed += try catalog.edit([asset.id], resolved, owner: owner, now: Date())
             }
             try writeSidecars(changed)
             return changed
@@ -103,12 +113,20 @@ extension Library {
         return changed
     }
 
-    /// The edits as column values (`asset`: for the position a capture time's offset comes from).
+    /// The edits as column values (`asset`: for the position a capture time's offset comes
+    /// from, and the capture time a shift moves; a shift of an asset without one is dropped).
     private func resolve(_ edits: [AssetEdit], for asset: Asset?) throws(MediaStoreError) -> [ResolvedEdit] {
         var location = asset?.metadata.location
         for case .location(let new) in edits { location = new }
-        return try edits.map { (edit) throws(MediaStoreError) -> ResolvedEdit in
+        return try edits.map { (edit) throws(MediaStoreError) -> ResolvedEdit? in
             switch edit {
+            case .shiftCapturedAt(let seconds):
+                guard abs(seconds) <= 200 * 365 * 86_400 else { throw MediaStoreError(.invalidArgument, "a shift of \(seconds) s is beyond 200 years") }
+                guard let capture = asset?.metadata.capturedAt else { return nil }
+                let local = LocalDateTime(secondsSinceEpoch: capture.local.secondsSinceEpochAsUTC + Double(seconds), offsetSeconds: 0)
+                let offsetSource = capture.offsetSeconds == nil ? nil : asset?.metadata.sources[.utcOffset] ?? capture.source
+                return .capturedAt(CaptureDate(local: local, offsetSeconds: capture.offsetSeconds, source: Library.editSource),
+                                   offsetSource: offsetSource)
             case .rating(let rating):
                 if let rating, !(-1...5).contains(rating) { throw MediaStoreError(.invalidArgument, "a rating is -1 to 5, not \(rating)") }
                 return .rating(rating)
@@ -131,7 +149,7 @@ extension Library {
                 }
                 return .capturedAt(CaptureDate(local: local, offsetSeconds: offset, source: Library.editSource), offsetSource: offsetSource)
             }
-        }
+        }.compactMap { $0 }
     }
 
     /// The source recorded for a value edited by hand.

@@ -9,13 +9,17 @@ extension Library {
     }
 
     /// Finds an asset by its full id, or by a unique prefix of its id or SHA-256 of at least 6 characters.
-    /// - Returns: The asset, or `nil` when nothing (or more than one asset) matches.
+    /// - Returns: The asset, or `nil` when nothing matches.
+    /// - Throws: `MediaStoreError.invalidArgument` when the prefix matches more than one asset.
     public func asset(matching text: String) throws(MediaStoreError) -> Asset? {
         if let id = AssetID(text) { return try asset(id) }
         let needle = text.lowercased()
         guard needle.count >= 6, needle.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return nil }
         let found = try catalog.assets(withIDOrHashPrefix: needle, limit: 2)
-        return found.count == 1 ? found.first : nil
+        if found.count > 1 {
+            throw MediaStoreError(.invalidArgument, "'\(text)' begins the id or SHA-256 of more than one asset: give more characters")
+        }
+        return found.first
     }
 
     /// Calls `body` with every asset, in import order, reading the catalog in pages so memory

@@ -91,6 +91,13 @@ import MediaStore
         // Without an offset, the time zone of the position gives it (Lisbon in January: +00:00).
         try s.ok("set-date", b, "2018-01-02T03:04:05.5")
         #expect(try s.show(b)["capturedAt"] as? String == "2018-01-02T03:04:05.500+00:00")
+        // A shift (the camera's clock was wrong): each asset's own time moves, offset kept.
+        #expect(try s.ok("set-date", a, b, "-1d3h4m5s").stdout.contains("shifted 2"))
+        #expect(try s.show(a)["capturedAt"] as? String == "2019-07-13T17:36:55+01:00")
+        #expect(try s.show(b)["capturedAt"] as? String == "2018-01-01T00:00:00.500+00:00")
+        try s.ok("set-date", a, "+1d3h4m5s")
+        #expect(try s.show(a)["capturedAt"] as? String == "2019-07-14T20:41:00+01:00")
+        for bad in ["+1x", "+1h2", "+", "+h"] { #expect(try s.media("set-date", a, bad).status != 0, "\(bad)") }
 
         let shown = try s.show(a)
         #expect(shown["rating"] as? Int == 4)

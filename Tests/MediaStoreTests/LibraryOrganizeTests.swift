@@ -168,6 +168,30 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: sidecar))
     }
 
+    /// A camera whose clock was wrong: a shift moves each asset's own time (across a month and
+    /// a year end), keeps its offset, survives a new reading of the file and reaches the
+    /// sidecar; an asset without a capture time is left out.
+    @Test func shiftingTheCaptureTimeMovesEachAssetsOwnTime() async throws {
+        let dir = try TemporaryFolder()
+        let (library, ids) = try await Self.library(dir, count: 3)
+        let before = try ids.map { try #require(try library.asset($0)?.metadata.capturedAt) }
+        #expect(before[0].text == "2021-04-01T12:00:00-05:00" && before[1].text == "2021-04-02T12:00:00-05:00")
+        let pool = try #require(library.catalog as? SQLiteCatalog).pool
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE assets SET local_time = NULL, captured_at = NULL, utc_offset = NULL WHERE id = ?", arguments: [ids[2].description])
+        }
+        #expect(try library.edit(ids, [.shiftCapturedAt(seconds: -(12 * 3600 + 1))]) == [ids[0], ids[1]])
+        #expect(try library.asset(ids[0])?.metadata.capturedAt?.text == "2021-03-31T23:59:59-05:00")
+        #expect(try library.asset(ids[1])?.metadata.capturedAt?.text == "2021-04-01T23:59:59-05:00")
+        #expect(try library.asset(ids[2])?.metadata.capturedAt == nil && library.editedFields(of: ids[2]).isEmpty)
+        try library.edit([ids[0]], [.shiftCapturedAt(seconds: 275 * 86_400 + 1)])
+        #expect(try library.asset(ids[0])?.metadata.capturedAt?.text == "2022-01-01T00:00:00-05:00")
+        #expect(try library.rereadMetadata([ids[0]]) == [ids[0]])
+        #expect(try library.asset(ids[0])?.metadata.capturedAt?.text == "2022-01-01T00:00:00-05:00", "the shift is locked")
+        #expect(try String(contentsOfFile: library.sidecarPath(of: ids[0]), encoding: .utf8).contains("2022-01-01T00:00:00-05:00"))
+        #expect(throws: MediaStoreError.self) { try library.edit([ids[0]], [.shiftCapturedAt(seconds: Int.max / 2)]) }
+    }
+
     @Test func tagsAreHierarchicalAndFindTheirChildren() async throws {
         let dir = try TemporaryFolder()
         let (library, ids) = try await Self.library(dir, count: 4)

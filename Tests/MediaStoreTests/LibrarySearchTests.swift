@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import MediaStore
 
@@ -170,6 +171,33 @@ import Testing
         // Bob finds only his own, and not Alice's album's assets.
         #expect(try Self.all(library, AssetQuery(), owner: bob.id, limit: 50).allSatisfy { id in !mine.contains { $0.id == id } })
         #expect(try library.search(albumQuery, owner: bob.id).assets.isEmpty)
+    }
+
+    /// The free-text index is keyed by the assets' row ids. A user may VACUUM the catalog; SQLite
+    /// documents that VACUUM *may* renumber the rows of a table without an INTEGER PRIMARY KEY
+    /// (its transfer optimisation keeps them): after deleting rows and a VACUUM, the text search
+    /// must still name the right assets. A SQLite that renumbered them would fail here.
+    @Test func textSearchSurvivesAVacuumOfTheCatalog() throws {
+        let dir = try TemporaryFolder()
+        let library = try Library(at: dir.sub("library"))
+        var rng = Seeded(state: 7)
+        var mine = Self.assets(300, owner: library.defaultOwner, rng: &rng)
+        for n in mine.indices {
+            mine[n].trashedAt = nil
+            mine[n].visibility = .timeline
+            (mine[n].metadata.make, mine[n].metadata.model, mine[n].metadata.lens) = (n % 2 == 0 ? "Canon" : "Apple", nil, nil)
+        }
+        try library.addAssets(mine)
+        let pool = try #require(library.catalog as? SQLiteCatalog).pool
+        let gone = Set(mine.enumerated().filter { $0.offset % 3 == 0 }.map(\.element.id.description))
+        try pool.write { db in
+            for id in gone { try db.execute(sql: "DELETE FROM assets WHERE id = ?", arguments: [id]) }
+        }
+        try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "VACUUM") }
+        var q = AssetQuery()
+        q.text = "canon"
+        let expected = Set(mine.enumerated().filter { $0.offset % 2 == 0 && !gone.contains($0.element.id.description) }.map(\.element.id))
+        #expect(Set(try library.search(q, limit: 1000).assets.map(\.id)) == expected)
     }
 
     @Test func badArgumentsAreRefusedWithAReason() throws {

@@ -134,7 +134,7 @@ import Testing
         // Ids made in the same millisecond share their first 12 digits: such a prefix is ambiguous.
         let shared = String(assets[0].id.description.prefix(8))
         if assets.filter({ $0.id.description.hasPrefix(shared) }).count > 1 {
-            #expect(try library.asset(matching: shared) == nil)
+            #expect(throws: MediaStoreError.self, "ambiguous: said, not taken for none") { try library.asset(matching: shared) }
         }
         let unique = assets[5].id.description
         #expect(try library.asset(matching: String(unique.prefix(36))) != nil)

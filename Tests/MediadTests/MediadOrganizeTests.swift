@@ -142,12 +142,23 @@ extension MediadSuites {
             _ = try await Self.call(client, .put, "/api/assets", key: key, ["ids": [a1.description], "visibility": "timeline", "description": "Back"])
             #expect(try library.asset(a1)?.visibility == .timeline && library.asset(a1)?.metadata.caption == "Back")
 
+            // Immich's shift in minutes (a camera whose clock was wrong): each asset's own time
+            // moves, its offset stays, and the shift is locked as an edit.
+            let times = try [a0, a2].map { try #require(try library.asset($0)?.metadata.capturedAt) }
+            let shifted = try await Self.call(client, .put, "/api/assets", key: key, ["ids": [a0.description, a2.description], "dateTimeRelative": -90])
+            #expect(shifted.status == .noContent)
+            for (id, time) in zip([a0, a2], times) {
+                let now = try #require(try library.asset(id)?.metadata.capturedAt)
+                #expect(now.local.secondsSinceEpochAsUTC == time.local.secondsSinceEpochAsUTC - 5400 && now.offsetSeconds == time.offsetSeconds)
+                #expect(try library.editedFields(of: id).contains(.capturedAt))
+            }
+
             // Bad input: 400 with a message, and nothing changed (not even the valid fields).
             let before = try library.asset(a3)
             let bad: [[String: Any]] = [
                 ["isFavorite": true, "rating": 6], ["isFavorite": true, "latitude": 91, "longitude": 0], ["latitude": 10],
                 ["isFavorite": true, "dateTimeOriginal": "yesterday"], ["visibility": "locked"], ["visibility": "bogus"],
-                ["isFavorite": true, "dateTimeRelative": 60], ["timeZone": "Europe/Lisbon"], ["rating": "five"],
+                ["isFavorite": true, "dateTimeRelative": 60, "dateTimeOriginal": "2019-07-14T20:41:00"], ["timeZone": "Europe/Lisbon"], ["rating": "five"],
             ]
             for body in bad {
                 let text = "\(body)"

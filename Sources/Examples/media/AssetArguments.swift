@@ -28,10 +28,15 @@ enum CLI {
         guard !texts.isEmpty else { throw fail("name at least one asset (an id, or a unique prefix of its id or SHA-256)") }
         var found: [Asset] = [], seen: Set<AssetID> = [], missing = 0
         for text in texts {
-            if let asset = try sdk({ () throws(MediaStoreError) in try lib.asset(matching: text) }) {
-                if seen.insert(asset.id).inserted { found.append(asset) }
-            } else {
-                Terminal.error("no asset matches '\(text)', or more than one does (give an id, or a prefix of 6+ characters of one asset's id or SHA-256)")
+            do {
+                if let asset = try lib.asset(matching: text) {
+                    if seen.insert(asset.id).inserted { found.append(asset) }
+                } else {
+                    Terminal.error("no asset matches '\(text)' (give an id, or a prefix of 6+ characters of an asset's id or SHA-256)")
+                    missing += 1
+                }
+            } catch {
+                Terminal.error(error.description)
                 missing += 1
             }
         }
@@ -96,6 +101,39 @@ enum CLI {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff][±HH:MM|Z]`: the local time and, when written, the UTC offset.
+    /// A shift of time, `±` then numbers with units d, h, m, s (`+1h`, `-1d2h30m`), in seconds;
+    /// `nil` when `text` is not one.
+    static func shift(_ text: String) -> Int? {
+        guard let sign = text.first, sign == "+" || sign == "-", text.count > 2 else { return nil }
+        var total = 0
+        var number: Int?
+        for c in text.dropFirst() {
+            if let digit = c.wholeNumberValue, c.isASCII {
+                let (times, o1) = (number ?? 0).multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(digit)
+                guard !o1, !o2 else { return nil }
+                number = sum
+                continue
+            }
+            let unit: Int
+            switch c {
+            case "d": unit = 86_400
+            case "h": unit = 3600
+            case "m": unit = 60
+            case "s": unit = 1
+            default: return nil
+            }
+            guard let n = number else { return nil }
+            let (part, o1) = n.multipliedReportingOverflow(by: unit)
+            let (sum, o2) = total.addingReportingOverflow(part)
+            guard !o1, !o2 else { return nil }
+            total = sum
+            number = nil
+        }
+        guard number == nil else { return nil }  // a number without a unit
+        return sign == "-" ? -total : total
+    }
+
     static func dateTime(_ text: String) throws -> (local: LocalDateTime, offsetSeconds: Int?) {
         func problem() -> ExitCode {
             fail("a date and time is YYYY-MM-DDTHH:MM:SS[.fff][±HH:MM] (such as 2019-07-14T20:41:00+01:00), not '\(text)'")
@@ -211,12 +249,17 @@ struct ScopeOptions: ParsableArguments {
 extension Library {
     /// Every asset matching `query`, page by page through the search cursor, until `limit`.
     func eachAsset(_ query: AssetQuery, limit: Int? = nil, _ body: (Asset) throws -> Void) throws {
+        try eachPage(query, limit: limit) { page in for asset in page { try body(asset) } }
+    }
+
+    /// The assets of a search, a page (of up to 1,000) at a time, at most `limit` in all.
+    func eachPage(_ query: AssetQuery, limit: Int? = nil, _ body: ([Asset]) throws -> Void) throws {
         var left = limit ?? Int.max
         var cursor: SearchCursor?
         while left > 0 {
             let size = min(1000, left), after = cursor
             let page = try CLI.sdk { () throws(MediaStoreError) in try search(query, after: after, limit: size) }
-            for asset in page.assets.prefix(left) { try body(asset) }
+            try body(Array(page.assets.prefix(left)))
             left -= page.assets.count
             guard let next = page.next else { return }
             cursor = next

@@ -55,20 +55,27 @@ struct DescribeCommand: AsyncParsableCommand {
 struct SetDateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set-date",
-        abstract: "Set when assets were taken: YYYY-MM-DDTHH:MM:SS[.fff][±HH:MM].",
+        abstract: "Set when assets were taken: YYYY-MM-DDTHH:MM:SS[.fff][±HH:MM], or shift it: ±1d2h30m15s.",
         discussion: """
             The local wall-clock time where they were taken; without an offset, the offset of the time zone of each \
-            asset's position (none when it has no position). Edits by hand survive `media reread`.
+            asset's position (none when it has no position). A shift (+1h, -30m, +1d2h: a camera whose clock was \
+            wrong) moves each asset's own time and keeps its offset; assets without a time are left out. Edits by \
+            hand survive `media reread`.
             """
     )
 
     @OptionGroup var library: LibraryOptions
 
-    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Asset ids (or unique prefixes), then the date and time.", valueName: "ID... DATETIME"))
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Asset ids (or unique prefixes), then the date and time or a shift.",
+                                                            valueName: "ID... (DATETIME | ±SHIFT)"))
     var words: [String] = []
 
     func run() async throws {
         let (texts, value) = try EditWords.split(words, clear: false, valueName: "DATETIME")
+        if let seconds = CLI.shift(value ?? "") {
+            try EditWords.apply(.shiftCapturedAt(seconds: seconds), to: texts, library, verb: "shifted")
+            return
+        }
         let date = try CLI.dateTime(value ?? "")
         try EditWords.apply(.capturedAt(date.local, offsetSeconds: date.offsetSeconds), to: texts, library, verb: "dated")
     }

@@ -92,23 +92,26 @@ struct SearchCommand: AsyncParsableCommand {
         let lib = try library.open()
         let query = try self.query(lib)
         if let limit, limit < 1 { throw CLI.fail("--limit is 1 or more, not \(limit)") }
-        // One query per asset for its tags (the SDK has no batched call): skipped when there are no tags.
-        let hasTags = try json && !CLI.sdk { () throws(MediaStoreError) in try lib.tags() }.isEmpty
         var output = BufferedOutput()
-        try lib.eachAsset(query, limit: limit) { asset in
-            if json {
-                let tags = hasTags ? try CLI.sdk { () throws(MediaStoreError) in try lib.tags(of: asset.id) } : []
-                var extra: [String: Any] = ["favorite": asset.isFavorite, "visibility": asset.visibility.rawValue]
-                if let place = asset.place { extra["city"] = place.city; extra["country"] = place.country }
-                if let rating = asset.metadata.rating { extra["rating"] = rating }
-                if !tags.isEmpty { extra["tags"] = tags }
-                if let trashedAt = asset.trashedAt { extra["trashedAt"] = CLI.iso(trashedAt) }
-                output.write(CLI.jsonLine(asset, adding: extra))
-            } else {
-                output.write(CLI.line(asset) + (asset.place.map { "  (\($0.city), \($0.country))" } ?? ""))
+        try lib.eachPage(query, limit: limit) { page in
+            // The tags of a page's assets in one call.
+            let tags = json ? try CLI.sdk { () throws(MediaStoreError) in try lib.tags(of: page.map(\.id)) } : [:]
+            for asset in page {
+                output.write(json ? Self.jsonLine(asset, tags: tags[asset.id] ?? [])
+                                  : CLI.line(asset) + (asset.place.map { "  (\($0.city), \($0.country))" } ?? ""))
             }
         }
         output.flush()
+    }
+
+    /// One asset as a JSON line: `media ls --json`'s keys and what organising adds.
+    private static func jsonLine(_ asset: Asset, tags: [String]) -> String {
+        var extra: [String: Any] = ["favorite": asset.isFavorite, "visibility": asset.visibility.rawValue]
+        if let place = asset.place { extra["city"] = place.city; extra["country"] = place.country }
+        if let rating = asset.metadata.rating { extra["rating"] = rating }
+        if !tags.isEmpty { extra["tags"] = tags }
+        if let trashedAt = asset.trashedAt { extra["trashedAt"] = CLI.iso(trashedAt) }
+        return CLI.jsonLine(asset, adding: extra)
     }
 
     /// The options as an ``AssetQuery`` (ranges and positions are the SDK's to check).

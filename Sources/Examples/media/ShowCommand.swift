@@ -16,10 +16,7 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let lib = try library.open()
-        guard let asset = try lib.asset(matching: id) else {
-            Terminal.error("no asset matches '\(id)'")
-            throw ExitCode(1)
-        }
+        let asset = try CLI.assets([id], in: lib)[0]
         let line = AssetRecord(asset, tags: try lib.tags(of: asset.id)).detailedJSONLine()
         if json {
             print(line)

@@ -26,11 +26,8 @@ struct SimilarCommand: AsyncParsableCommand {
         let results: [SimilarAsset]
         if FileManager.default.fileExists(atPath: target) {
             results = try lib.similar(toFile: target, k: max(1, k))
-        } else if let asset = try lib.asset(matching: target) {
-            results = try lib.similar(to: asset.id, k: max(1, k))
         } else {
-            Terminal.error("no asset matches '\(target)' and no such file")
-            throw ExitCode(1)
+            results = try lib.similar(to: CLI.assets([target], in: lib)[0].id, k: max(1, k))
         }
         for r in results {
             let score = (Double(r.score) * 10_000).rounded() / 10_000

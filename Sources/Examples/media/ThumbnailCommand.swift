@@ -23,10 +23,7 @@ struct ThumbnailCommand: AsyncParsableCommand {
     func run() async throws {
         guard let kind = DerivedFile.Kind(rawValue: size) else { throw ValidationError("--size is thumbnail or preview") }
         let lib = try library.open()
-        guard let asset = try lib.asset(matching: id) else {
-            Terminal.error("no asset matches '\(id)'")
-            throw ExitCode(1)
-        }
+        let asset = try CLI.assets([id], in: lib)[0]
         guard let file = try lib.derivedFiles(of: asset.id).first(where: { $0.kind == kind }) else {
             Terminal.error("asset \(asset.id) has no \(kind.rawValue) (imported without thumbnails?)")
             throw ExitCode(1)

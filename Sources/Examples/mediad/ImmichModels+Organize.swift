@@ -8,7 +8,7 @@ import Synchronization
 
 /// `PUT /api/assets` (`AssetBulkUpdateDto`, with `ids`) and `PUT /api/assets/{id}`
 /// (`UpdateAssetDto`). An absent field changes nothing; `"rating": null` (or 0) clears the rating.
-/// What MediaKit cannot do yet (`dateTimeRelative`, `duplicateId`, `livePhotoVideoId`, the
+/// What MediaKit cannot do yet (`duplicateId`, `livePhotoVideoId`, the
 /// `locked` visibility) is refused with 400 rather than ignored.
 struct AssetUpdateRequest: Decodable {
     var ids: [String]?
@@ -60,7 +60,7 @@ struct AssetUpdateRequest: Decodable {
     /// The changes asked for.
     /// - Throws: `ImmichError` 400 naming the field that is out of range or not supported.
     func changes() throws -> Changes {
-        if dateTimeRelative != nil { throw ImmichError(.badRequest, "dateTimeRelative is not supported by this server yet; send dateTimeOriginal") }
+        if dateTimeRelative != nil, dateTimeOriginal != nil { throw ImmichError(.badRequest, "send dateTimeOriginal or dateTimeRelative, not both") }
         if duplicateId != nil { throw ImmichError(.badRequest, "duplicateId is not supported by this server") }
         if livePhotoVideoId != nil { throw ImmichError(.badRequest, "livePhotoVideoId is not supported by this server") }
         var out = Changes()
@@ -87,6 +87,11 @@ struct AssetUpdateRequest: Decodable {
             out.edits.append(.location(GPSLocation(latitude: latitude, longitude: longitude)))
         default:
             throw ImmichError(.badRequest, "latitude and longitude go together")
+        }
+        if let minutes = dateTimeRelative, minutes != 0 {
+            // Immich's shift is in minutes; MediaKit keeps each asset's offset as Immich does.
+            guard abs(minutes) <= 200 * 365 * 24 * 60 else { throw ImmichError(.badRequest, "dateTimeRelative is beyond 200 years") }
+            out.edits.append(.shiftCapturedAt(seconds: minutes * 60))
         }
         if let timeZone, dateTimeOriginal == nil || TimeZone(identifier: timeZone) == nil {
             throw ImmichError(.badRequest, dateTimeOriginal == nil ? "timeZone is supported only with dateTimeOriginal"
