@@ -20,12 +20,11 @@ struct AlbumCommand: AsyncParsableCommand {
         @Argument(help: "Its name.")
         var name: String
 
-        @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-        var ids: [String] = []
+        @OptionGroup var assets: AssetIDArguments
 
         func run() async throws {
             let lib = try library.open()
-            let ids = self.ids.isEmpty ? [] : try CLI.assetIDs(self.ids, in: lib)
+            let ids = assets.ids.isEmpty ? [] : try assets.resolve(in: lib)
             let album = try CLI.sdk { () throws(MediaStoreError) in try lib.createAlbum(name: name, assets: ids) }
             print(album.id)
         }
@@ -95,13 +94,12 @@ struct AlbumCommand: AsyncParsableCommand {
         @Argument(help: "The album: its id, or its name.")
         var album: String
 
-        @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-        var ids: [String] = []
+        @OptionGroup var assets: AssetIDArguments
 
         func run() async throws {
             let lib = try library.open()
             let album = try CLI.album(album, in: lib)
-            let ids = try CLI.assetIDs(ids, in: lib)
+            let ids = try assets.resolve(in: lib)
             let result = try CLI.sdk { () throws(MediaStoreError) in try lib.addAssets(ids, toAlbum: album.id) }
             let added = result.values.filter { $0 == .added }.count
             print(CLI.changed("added", added, of: ids.count, " to \(album.name)"))
@@ -120,13 +118,12 @@ struct AlbumCommand: AsyncParsableCommand {
         @Argument(help: "The album: its id, or its name.")
         var album: String
 
-        @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-        var ids: [String] = []
+        @OptionGroup var assets: AssetIDArguments
 
         func run() async throws {
             let lib = try library.open()
             let album = try CLI.album(album, in: lib)
-            let ids = try CLI.assetIDs(ids, in: lib)
+            let ids = try assets.resolve(in: lib)
             let removed = try CLI.sdk { () throws(MediaStoreError) in try lib.removeAssets(ids, fromAlbum: album.id) }
             print(CLI.changed("removed", removed.count, of: ids.count, " from \(album.name)"))
         }

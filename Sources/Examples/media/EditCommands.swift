@@ -148,11 +148,10 @@ struct RereadCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Every asset (trashed, archived and hidden included).")
     var all = false
 
-    @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-    var ids: [String] = []
+    @OptionGroup var assets: AssetIDArguments
 
     func run() async throws {
-        guard all != !ids.isEmpty else { throw CLI.fail("give asset ids or --all") }
+        guard all != !assets.ids.isEmpty else { throw CLI.fail("give asset ids or --all") }
         let lib = try library.open()
         var ids: [AssetID] = []
         if all {
@@ -161,7 +160,7 @@ struct RereadCommand: AsyncParsableCommand {
             query.trash = .include
             try lib.eachAsset(query) { ids.append($0.id) }
         } else {
-            ids = try CLI.assetIDs(self.ids, in: lib)
+            ids = try assets.resolve(in: lib)
         }
         // One call per asset: the SDK's call stops at the first file it cannot read.
         var done = 0, failed = 0

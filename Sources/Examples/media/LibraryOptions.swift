@@ -19,6 +19,17 @@ struct LibraryOptions: ParsableArguments {
     }
 }
 
+/// The assets a command acts on, named on the command line.
+struct AssetIDArguments: ParsableArguments {
+    @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
+    var ids: [String] = []
+
+    /// The ids, each found in the library (or the command fails naming those that are not).
+    func resolve(in lib: Library) throws -> [AssetID] {
+        try CLI.assetIDs(ids, in: lib)
+    }
+}
+
 /// stderr helpers.
 enum Terminal {
     static func error(_ text: String) {

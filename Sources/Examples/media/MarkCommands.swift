@@ -11,12 +11,11 @@ struct FavoriteCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Take the mark off.")
     var off = false
 
-    @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-    var ids: [String] = []
+    @OptionGroup var assets: AssetIDArguments
 
     func run() async throws {
         let lib = try library.open()
-        let ids = try CLI.assetIDs(ids, in: lib)
+        let ids = try assets.resolve(in: lib)
         let changed = try CLI.sdk { () throws(MediaStoreError) in try lib.setFavorite(ids, !off) }
         print(CLI.changed(off ? "unmarked" : "marked", changed.count, of: ids.count))
     }
@@ -34,11 +33,10 @@ struct ArchiveCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Put archived assets back in the timeline.")
     var off = false
 
-    @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-    var ids: [String] = []
+    @OptionGroup var assets: AssetIDArguments
 
     func run() async throws {
-        try VisibilityChange.run(library, ids, .archive, off: off, verb: ("archived", "unarchived"))
+        try VisibilityChange.run(library, assets.ids, .archive, off: off, verb: ("archived", "unarchived"))
     }
 }
 
@@ -54,11 +52,10 @@ struct HideCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Put hidden assets back in the timeline.")
     var off = false
 
-    @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-    var ids: [String] = []
+    @OptionGroup var assets: AssetIDArguments
 
     func run() async throws {
-        try VisibilityChange.run(library, ids, .hidden, off: off, verb: ("hid", "unhid"))
+        try VisibilityChange.run(library, assets.ids, .hidden, off: off, verb: ("hid", "unhid"))
     }
 }
 

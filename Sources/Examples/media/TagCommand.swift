@@ -20,13 +20,12 @@ struct TagCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("A tag path; repeat for several.", valueName: "TAG"))
         var tag: [String] = []
 
-        @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-        var ids: [String] = []
+        @OptionGroup var assets: AssetIDArguments
 
         func run() async throws {
             guard !tag.isEmpty else { throw CLI.fail("give the tags with --tag TAG") }
             let lib = try library.open()
-            let ids = try CLI.assetIDs(ids, in: lib)
+            let ids = try assets.resolve(in: lib)
             let changed = try CLI.sdk { () throws(MediaStoreError) in try lib.tag(ids, with: tag) }
             print(CLI.changed("tagged", changed.count, of: ids.count))
         }
@@ -41,13 +40,12 @@ struct TagCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("A tag path; repeat for several.", valueName: "TAG"))
         var tag: [String] = []
 
-        @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-        var ids: [String] = []
+        @OptionGroup var assets: AssetIDArguments
 
         func run() async throws {
             guard !tag.isEmpty else { throw CLI.fail("give the tags with --tag TAG") }
             let lib = try library.open()
-            let ids = try CLI.assetIDs(ids, in: lib)
+            let ids = try assets.resolve(in: lib)
             let changed = try CLI.sdk { () throws(MediaStoreError) in try lib.untag(ids, tags: tag) }
             print(CLI.changed("untagged", changed.count, of: ids.count))
         }

@@ -12,12 +12,11 @@ struct TrashCommand: AsyncParsableCommand {
 
     @OptionGroup var library: LibraryOptions
 
-    @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-    var ids: [String] = []
+    @OptionGroup var assets: AssetIDArguments
 
     func run() async throws {
         let lib = try library.open()
-        let ids = try CLI.assetIDs(ids, in: lib)
+        let ids = try assets.resolve(in: lib)
         let moved = try CLI.sdk { () throws(MediaStoreError) in try lib.trash(ids) }
         print(CLI.changed("moved", moved, of: ids.count, " to the trash"))
     }
@@ -32,12 +31,11 @@ struct RestoreCommand: AsyncParsableCommand {
 
     @OptionGroup var library: LibraryOptions
 
-    @Argument(help: "Asset ids, or unique prefixes (6+ characters) of their ids or SHA-256.")
-    var ids: [String] = []
+    @OptionGroup var assets: AssetIDArguments
 
     func run() async throws {
         let lib = try library.open()
-        let ids = try CLI.assetIDs(ids, in: lib)
+        let ids = try assets.resolve(in: lib)
         let restored = try CLI.sdk { () throws(MediaStoreError) in try lib.restore(ids) }
         print(CLI.changed("restored", restored.count, of: ids.count))
     }
