@@ -17,7 +17,7 @@ struct MediaBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mediabench",
         abstract: "Scale benchmarks of a MediaKit library on synthetic assets, and of its vector indexes.",
-        subcommands: [CatalogBench.self, QueryBench.self, SearchBench.self, AnnBench.self, NearDupBench.self]
+        subcommands: [CatalogBench.self, QueryBench.self, SearchBench.self, AnnBench.self, NearDupBench.self, PlacesBench.self]
     )
 }
 
