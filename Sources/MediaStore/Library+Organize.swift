@@ -121,9 +121,12 @@ extension Library {
         return try edits.map { (edit) throws(MediaStoreError) -> ResolvedEdit? in
             switch edit {
             case .shiftCapturedAt(let seconds):
-                guard abs(seconds) <= 200 * 365 * 86_400 else { throw MediaStoreError(.invalidArgument, "a shift of \(seconds) s is beyond 200 years") }
+                guard seconds.magnitude <= 200 * 365 * 86_400 else { throw MediaStoreError(.invalidArgument, "a shift of \(seconds) s is beyond 200 years") }
                 guard let capture = asset?.metadata.capturedAt else { return nil }
                 let local = LocalDateTime(secondsSinceEpoch: capture.local.secondsSinceEpochAsUTC + Double(seconds), offsetSeconds: 0)
+                guard (1...9999).contains(local.year) else {
+                    throw MediaStoreError(.invalidArgument, "shifting \(capture.local.text) by \(seconds) s leaves the years 1 to 9999")
+                }
                 let offsetSource = capture.offsetSeconds == nil ? nil : asset?.metadata.sources[.utcOffset] ?? capture.source
                 return .capturedAt(CaptureDate(local: local, offsetSeconds: capture.offsetSeconds, source: Library.editSource),
                                    offsetSource: offsetSource)

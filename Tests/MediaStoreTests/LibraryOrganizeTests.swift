@@ -189,7 +189,10 @@ import Testing
         #expect(try library.rereadMetadata([ids[0]]) == [ids[0]])
         #expect(try library.asset(ids[0])?.metadata.capturedAt?.text == "2022-01-01T00:00:00-05:00", "the shift is locked")
         #expect(try String(contentsOfFile: library.sidecarPath(of: ids[0]), encoding: .utf8).contains("2022-01-01T00:00:00-05:00"))
-        #expect(throws: MediaStoreError.self) { try library.edit([ids[0]], [.shiftCapturedAt(seconds: Int.max / 2)]) }
+        for seconds in [Int.max / 2, .min] {
+            #expect(throws: MediaStoreError.self, "\(seconds)") { try library.edit([ids[0]], [.shiftCapturedAt(seconds: seconds)]) }
+        }
+        #expect(try library.asset(ids[0])?.metadata.capturedAt?.text == "2022-01-01T00:00:00-05:00", "refused shifts change nothing")
     }
 
     @Test func tagsAreHierarchicalAndFindTheirChildren() async throws {

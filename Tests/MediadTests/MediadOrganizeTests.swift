@@ -158,7 +158,7 @@ extension MediadSuites {
             let bad: [[String: Any]] = [
                 ["isFavorite": true, "rating": 6], ["isFavorite": true, "latitude": 91, "longitude": 0], ["latitude": 10],
                 ["isFavorite": true, "dateTimeOriginal": "yesterday"], ["visibility": "locked"], ["visibility": "bogus"],
-                ["isFavorite": true, "dateTimeRelative": 60, "dateTimeOriginal": "2019-07-14T20:41:00"], ["timeZone": "Europe/Lisbon"], ["rating": "five"],
+                ["isFavorite": true, "dateTimeRelative": 60, "dateTimeOriginal": "2019-07-14T20:41:00"], ["timeZone": "Europe/Lisbon"], ["rating": "five"], ["dateTimeRelative": Int.min],
             ]
             for body in bad {
                 let text = "\(body)"

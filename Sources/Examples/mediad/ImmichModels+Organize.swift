@@ -90,7 +90,7 @@ struct AssetUpdateRequest: Decodable {
         }
         if let minutes = dateTimeRelative, minutes != 0 {
             // Immich's shift is in minutes; MediaKit keeps each asset's offset as Immich does.
-            guard abs(minutes) <= 200 * 365 * 24 * 60 else { throw ImmichError(.badRequest, "dateTimeRelative is beyond 200 years") }
+            guard minutes.magnitude <= 200 * 365 * 24 * 60 else { throw ImmichError(.badRequest, "dateTimeRelative is beyond 200 years") }
             out.edits.append(.shiftCapturedAt(seconds: minutes * 60))
         }
         if let timeZone, dateTimeOriginal == nil || TimeZone(identifier: timeZone) == nil {
