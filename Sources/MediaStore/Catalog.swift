@@ -47,6 +47,8 @@ protocol Catalog: Sendable {
     /// Deletes trashed assets' rows; says which objects and derived files nothing refers to any more.
     func purge(_ ids: [AssetID], owner: UserID?) throws(MediaStoreError) -> PurgedAssets
     func edit(_ ids: [AssetID], _ edits: [ResolvedEdit], owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID]
+    /// Each asset's own edits (and their locks), all in one transaction; returns the assets changed.
+    func edit(_ changes: [(AssetID, [ResolvedEdit])], owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID]
     func lockedFields(of asset: AssetID) throws(MediaStoreError) -> [String: String?]
     func updateMetadata(of asset: Asset) throws(MediaStoreError)
     func tag(_ ids: [AssetID], with paths: [String], owner: UserID) throws(MediaStoreError) -> [AssetID]

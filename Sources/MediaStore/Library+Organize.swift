@@ -85,8 +85,8 @@ extension Library {
     /// capture time without an offset takes the offset of the position's time zone; a shift
     /// moves each asset's own capture time (those without one are left out).
     /// - Returns: The assets edited.
-    /// - Throws: `MediaStoreError.invalidArgument` for a rating out of −1…5 or a position out
-    ///   of range (nothing is changed then).
+    /// - Throws: `MediaStoreError.invalidArgument` for a rating out of −1…5, a position out of
+    ///   range, or a shift beyond 200 years or out of the years 1–9999 (nothing is changed then).
     @discardableResult
     public func edit(_ ids: [AssetID], _ edits: [AssetEdit], owner: UserID? = nil) throws(MediaStoreError) -> [AssetID] {
         let owner = owner ?? defaultOwner
@@ -99,12 +99,12 @@ extension Library {
             }
         }
         if perAsset {
-            var changed: [AssetID] = []
+            // Every asset's edits are resolved (and checked), then written in one transaction.
+            var resolved: [(AssetID, [ResolvedEdit])] = []
             for asset in try catalog.assets(ids) where asset.ownerID == owner {
-                let resolved = try resolve(edits, for: asset)
-                if resolved.isEmpty { continue }
-                changed += try catalog.edit([asset.id], resolved, owner: owner, now: Date())
+                resolved.append((asset.id, try resolve(edits, for: asset)))
             }
+            let changed = try catalog.edit(resolved, owner: owner, now: Date())
             try writeSidecars(changed)
             return changed
         }

@@ -100,10 +100,16 @@ extension SQLiteCatalog {
 
     /// Applies edits by hand to the owner's assets and locks each edited field.
     func edit(_ ids: [AssetID], _ edits: [ResolvedEdit], owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID] {
-        guard !ids.isEmpty, !edits.isEmpty else { return [] }
-        return try write("editing \(ids.count) assets") { db in
+        try edit(ids.map { ($0, edits) }, owner: owner, now: now)
+    }
+
+    /// Each asset's own edits, all in one transaction.
+    func edit(_ changes: [(AssetID, [ResolvedEdit])], owner: UserID, now: Date) throws(MediaStoreError) -> [AssetID] {
+        let changes = changes.filter { !$0.1.isEmpty }
+        guard !changes.isEmpty else { return [] }
+        return try write("editing \(changes.count) assets") { db in
             var changed: [AssetID] = []
-            for id in ids {
+            for (id, edits) in changes {
                 guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM assets WHERE id = ? AND owner_id = ?"),
                                         arguments: [id.description, owner.description]) == true else { continue }
                 for edit in edits {
