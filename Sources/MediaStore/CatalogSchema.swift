@@ -13,6 +13,7 @@ enum CatalogSchema {
         migrator.registerMigration("v5-perceptual-hash-changes", migrate: v5)
         migrator.registerMigration("v6-upload-sources", migrate: v6)
         migrator.registerMigration("v7-organise", migrate: v7)
+        migrator.registerMigration("v8-file-name-trigrams", migrate: v8)
         return migrator
     }
 
@@ -384,4 +385,30 @@ enum CatalogSchema {
             END;
             """)
     }
+
+    /// Any part of a file name, found through an index.
+    ///
+    /// - `asset_name_trigrams`: an FTS5 table of the file names with the `trigram` tokenizer,
+    ///   keyed by the assets' row ids and kept by triggers. SQLite answers `filename LIKE '%part%'` on it
+    ///   from the index when the part has 3 characters or more (ASCII case ignored, as LIKE
+    ///   does), so a part of a file name that is not a whole token (`DSCF4711`, `0704`) no
+    ///   longer reads every row. `detail=none`: the index records which names hold each
+    ///   trigram, not where (FTS5 checks the stored name), which keeps it small.
+    static func v8(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE asset_name_trigrams USING fts5(filename, tokenize = 'trigram', detail = 'none');
+            INSERT INTO asset_name_trigrams (rowid, filename) SELECT rowid, original_filename FROM assets;
+            CREATE TRIGGER asset_name_trigrams_insert AFTER INSERT ON assets BEGIN
+                INSERT INTO asset_name_trigrams (rowid, filename) VALUES (NEW.rowid, NEW.original_filename);
+            END;
+            CREATE TRIGGER asset_name_trigrams_update AFTER UPDATE OF original_filename ON assets BEGIN
+                DELETE FROM asset_name_trigrams WHERE rowid = OLD.rowid;
+                INSERT INTO asset_name_trigrams (rowid, filename) VALUES (NEW.rowid, NEW.original_filename);
+            END;
+            CREATE TRIGGER asset_name_trigrams_delete AFTER DELETE ON assets BEGIN
+                DELETE FROM asset_name_trigrams WHERE rowid = OLD.rowid;
+            END;
+            """)
+    }
+
 }

@@ -98,7 +98,10 @@ extension SQLiteCatalog {
 /// - A part of the file name or description: `assets_names`, which holds both columns in
 ///   capture order (SQLite tests them there and reads the table row only of a match), unless a
 ///   column index above has few rows for the value.
-/// - When an album, a tag, the free text or the area holds at most ``drivingLimit`` assets
+/// - A part of a file name can also give a set: the names with a token it must start
+///   (`asset_text`, for `IMG_4711`'s "4711"), or else, for 3 characters or more, the names
+///   with its trigrams (`asset_name_trigrams`, for `DSCF4711` or `0704`).
+/// - When an album, a tag, the free text, a file-name part or the area holds at most ``drivingLimit`` assets
 ///   (counted first, reading at most that many index entries): the query starts from that set
 ///   (row ids, or `assets_position` for an area) and sorts it. A scan in capture order would
 ///   read the whole timeline before it found the few (often taken the same week, years ago).
@@ -140,6 +143,10 @@ struct SearchSQL {
         /// matches (``fileNameTokens(_:)``): a set that only ever drives the query, beside the
         /// LIKE that decides.
         case fileName(String)
+        /// A LIKE pattern (`%part%`, the part's own `%` and `_` left as wildcards: a superset)
+        /// over the trigram index `asset_name_trigrams`, for a part that has no token to look
+        /// up: like ``fileName(_:)``, it only ever drives the query.
+        case fileNamePart(String)
         case area(GeoArea)
     }
 
@@ -197,7 +204,15 @@ struct SearchSQL {
             if match.isEmpty { add("0") } else { sets.append(.text(match)) }
         }
         if let area = q.area { sets.append(.area(area)) }
-        if let name = q.filename, let match = Self.fileNameTokens(name) { sets.append(.fileName(match)) }
+        if let name = q.filename {
+            if let match = Self.fileNameTokens(name) {
+                sets.append(.fileName(match))
+            } else if name.split(whereSeparator: { $0 == "%" || $0 == "_" }).contains(where: { $0.count >= 3 }) {
+                // SQLite hands LIKE to the trigram index only without ESCAPE, and the index
+                // helps only with 3 characters or more between wildcards.
+                sets.append(.fileNamePart("%" + name + "%"))
+            }
+        }
         // The smallest set, if it is small, drives the query.
         var driver: Int?
         var smallest = Self.drivingLimit + 1
@@ -276,6 +291,8 @@ struct SearchSQL {
                 """, [owner, path, path.utf8.count + 1, path + "/"])
         case .text(let match), .fileName(let match):
             (sql, arguments) = ("SELECT rowid FROM asset_text WHERE asset_text MATCH ?", [match])
+        case .fileNamePart(let pattern):
+            (sql, arguments) = ("SELECT rowid FROM asset_name_trigrams WHERE filename LIKE ?", [pattern])
         case .area(let area):
             let box = area.boundingBox
             let longitude = box.west <= box.east ? "longitude BETWEEN ? AND ?" : "(longitude >= ? OR longitude <= ?)"
@@ -315,6 +332,10 @@ struct SearchSQL {
             guard drives else { return }
             source = "assets NOT INDEXED"
             add("rowid IN (SELECT rowid FROM asset_text WHERE asset_text MATCH ?)", match)
+        case .fileNamePart(let pattern):
+            guard drives else { return }
+            source = "assets NOT INDEXED"
+            add("rowid IN (SELECT rowid FROM asset_name_trigrams WHERE filename LIKE ?)", pattern)
         case .text(let match):
             if drives { source = "assets NOT INDEXED" }
             add("\(drives ? "" : "+")rowid IN (SELECT rowid FROM asset_text WHERE asset_text MATCH ?)", match)

@@ -140,6 +140,11 @@ import Testing
         add("videos") { $0.kind = .video }
         add("filename part") { $0.filename = "img_" }
         add("filename with LIKE wildcards") { $0.filename = "100%_" }
+        // Parts without a token to look up: the trigram index gives the candidates.
+        add("filename part inside a token") { $0.filename = "1234" }
+        add("filename part inside a word, any case") { $0.filename = "oLiD" }
+        add("filename part with a wildcard, no token") { $0.filename = "0%_" }
+        add("filename part of 2 characters") { $0.filename = "ca" }
         add("favourites") { $0.isFavorite = true }
         add("not favourites") { $0.isFavorite = false }
         add("rating 4-5") { $0.ratings = 4...5 }
@@ -198,6 +203,37 @@ import Testing
         q.text = "canon"
         let expected = Set(mine.enumerated().filter { $0.offset % 2 == 0 && !gone.contains($0.element.id.description) }.map(\.element.id))
         #expect(Set(try library.search(q, limit: 1000).assets.map(\.id)) == expected)
+    }
+
+    /// A library made before the trigram index of file names (migration v8) gets it filled from
+    /// its assets when opened, and finds parts of names that are not tokens.
+    @Test func anOlderLibraryGetsTheFileNameIndexFilledWhenOpened() throws {
+        let dir = try TemporaryFolder()
+        var rng = Seeded(state: 9)
+        let mine: [Asset]
+        do {
+            let library = try Library(at: dir.sub("library"))
+            mine = Self.assets(120, owner: library.defaultOwner, rng: &rng)
+            try library.addAssets(mine)
+            let pool = try #require(library.catalog as? SQLiteCatalog).pool
+            try pool.write { db in
+                try db.execute(sql: """
+                    DROP TRIGGER asset_name_trigrams_insert; DROP TRIGGER asset_name_trigrams_update;
+                    DROP TRIGGER asset_name_trigrams_delete; DROP TABLE asset_name_trigrams;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v8-file-name-trigrams';
+                    """)
+            }
+        }
+        let library = try Library(at: dir.sub("library"))
+        var q = AssetQuery()
+        q.filename = "1234"
+        q.visibility = Set(AssetVisibility.allCases)
+        q.trash = .include
+        let expected = Set(mine.filter { $0.originalFilename.contains("1234") }.map(\.id))
+        #expect(!expected.isEmpty)
+        #expect(Set(try library.search(q, limit: 1000).assets.map(\.id)) == expected)
+        let pool = try #require(library.catalog as? SQLiteCatalog).pool
+        #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM asset_name_trigrams") } == mine.count)
     }
 
     @Test func badArgumentsAreRefusedWithAReason() throws {
