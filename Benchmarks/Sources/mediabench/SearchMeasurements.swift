@@ -158,7 +158,8 @@ struct SearchMeasurements {
     func verifyFileNames() throws -> Int {
         let parts = ["IMG_4711", "IMG_47", "_4711", "4711", "DSC_0042.NEF", "dsc_00", ".jpg", ".HEIC", "G_1", "0612_1", "_2019",
                      "Screenshot_2019", "-10", "PXL_2021", "PXL_20210", "_", ".", "S_", "ZZZ_1234", "TS.mp4", "P10", "P1000_", "19_",
-                     "DSCF2", "_0", "GOPR0", "DJI_00", "a_b", "IMG_000", "VID_2020", "jpg", "20190704_"]
+                     "DSCF2", "_0", "GOPR0", "DJI_00", "a_b", "IMG_000", "VID_2020", "jpg", "20190704_",
+                     "0704", "2021061", "creenshot", "QZX1234", "MG1", "%_4", "4711%"]
         func folded(_ s: String) -> [UInt32] {
             s.unicodeScalars.map { $0.value >= 65 && $0.value <= 90 ? $0.value + 32 : $0.value }
         }
