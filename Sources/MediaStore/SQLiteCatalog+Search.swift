@@ -101,8 +101,9 @@ extension SQLiteCatalog {
 /// - A part of a file name can also give a set: the names with a token it must start
 ///   (`asset_text`, for `IMG_4711`'s "4711"), or else, for 3 characters or more, the names
 ///   with its trigrams (`asset_name_trigrams`, for `DSCF4711` or `0704`).
-/// - When an album, a tag, the free text, a file-name part or the area holds at most ``drivingLimit`` assets
-///   (counted first, reading at most that many index entries): the query starts from that set
+/// - When an album, a tag, the free text, a file-name part or the area holds at most
+///   ``drivingLimit`` assets (``fileNamePartLimit`` for trigram matches; counted first, reading
+///   at most that many index entries): the query starts from that set
 ///   (row ids, or `assets_position` for an area) and sorts it. A scan in capture order would
 ///   read the whole timeline before it found the few (often taken the same week, years ago).
 /// - A larger set is left to the scan in capture order (it finds a page after about
