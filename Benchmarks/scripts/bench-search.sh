@@ -4,7 +4,7 @@
 # each query type of Library.search (first page of 100, and page 50 through the cursor for the
 # broad ones), timeline() and assets(inMonth:).
 #
-# The library is filled once (addAssets in batches, createAlbum, tag; ~10 minutes at a million)
+# The library is filled once (addAssets in batches, createAlbum, tag; ~11 minutes at a million)
 # and reused by later runs with the same ASSETS and SEED (a file mediabench-search.json in it
 # says how it was filled and how long that took). FRESH=1 fills it again (needed after a change
 # of the catalog schema: a library keeps the indexes it was made with).
