@@ -126,6 +126,21 @@ public struct CaptureDate: Sendable, Hashable, Codable {
         self.source = source
     }
 
+    /// A date and time as a person types it (ISO 8601):
+    /// `YYYY-MM-DDTHH:MM[:SS[.fff]]` (a space may stand for the `T`), then `Z`, `±HH:MM`,
+    /// `±HHMM`, `±HH` or nothing (the offset is unknown).
+    ///
+    /// ```swift
+    /// CaptureDate(iso8601: "2019-07-14T20:41:00+01:00", source: "MediaKit:Edit")?.instant  // 19:41 UTC
+    /// CaptureDate(iso8601: "2019-07-14 20:41", source: "MediaKit:Edit")?.offsetSeconds     // nil
+    /// ```
+    /// - Returns: `nil` for anything else: a missing time, an impossible date, or an offset
+    ///   beyond ±14:00.
+    public init?(iso8601 text: String, source: String) {
+        guard let parsed = DateText.parse(text, strict: true) else { return nil }
+        self.init(local: parsed.local, offsetSeconds: parsed.offsetSeconds, source: source)
+    }
+
     /// The moment in time, when the offset is known.
     public var instant: Date? {
         guard let offsetSeconds else { return nil }

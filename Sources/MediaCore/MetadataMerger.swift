@@ -117,7 +117,7 @@ struct MetadataMerger {
         }
         // XMP dates written by Adobe tools and digiKam carry the offset that EXIF lacks;
         // adopt it when the wall-clock time is the same.
-        let xmpDates = [xmp.dateTimeOriginal, xmp.createDate, xmp.dateCreated].compactMap { $0.flatMap(DateText.parse) }
+        let xmpDates = [xmp.dateTimeOriginal, xmp.createDate, xmp.dateCreated].compactMap { $0.flatMap { DateText.parse($0) } }
         func withXMPOffset(_ d: CaptureDate?) -> CaptureDate? {
             guard var d, d.offsetSeconds == nil else { return d }
             func seconds(_ l: LocalDateTime) -> Int { Int(l.secondsSinceEpochAsUTC.rounded(.down)) }

@@ -52,4 +52,24 @@ import Testing
         let leap = LocalDateTime(secondsSinceEpoch: 951_782_400, offsetSeconds: 0)
         #expect(leap.text == "2000-02-29T00:00:00")
     }
+
+    /// A date and time a person typed (the CLI's `set-date`, Immich's `dateTimeOriginal`):
+    /// ISO 8601 forms are read, anything else is refused rather than half read.
+    @Test func readsTypedDatesStrictly() throws {
+        let cases: [(String, String)] = [
+            ("2019-07-14T20:41:00+01:00", "2019-07-14T20:41:00+01:00"), ("2019-07-14 20:41", "2019-07-14T20:41:00"),
+            ("2001-02-03T04:05:06Z", "2001-02-03T04:05:06+00:00"), ("2001-02-03T04:05:06z", "2001-02-03T04:05:06+00:00"),
+            ("2018-01-02T03:04:05.5", "2018-01-02T03:04:05.500"), ("2019-07-14T20:41:00.250-0330", "2019-07-14T20:41:00.250-03:30"),
+        ]
+        for (text, expected) in cases {
+            #expect(CaptureDate(iso8601: text, source: "test")?.text == expected, "\(text)")
+        }
+        for bad in ["yesterday", "2019-07-14", "2019-07-14T20:41:00+25:00", "2019-07-14T20:41:00.", "2019-02-30T10:00:00",
+                    "2019-07-14T20:41:00 junk", "2019-07-14T20:41:00Zjunk"] {
+            #expect(CaptureDate(iso8601: bad, source: "test") == nil, "\(bad)")
+        }
+        // Metadata keeps its lenient reading: a date alone, an unreadable offset left out.
+        #expect(DateText.parse("2019-07-14")?.local.text == "2019-07-14T00:00:00")
+        #expect(DateText.parse("2019-07-14T20:41:00 junk")?.offsetSeconds == nil)
+    }
 }

@@ -75,6 +75,14 @@ extension MediadSuites {
         }
     }
 
+    /// `mine` assets of the admin and one of Alice's, added to the fixture's library.
+    static func addAssets(mine count: Int, to fixture: MediadAuthTests.Fixture) throws -> (mine: [Asset], theirs: [Asset]) {
+        let mine = assets(count, owner: fixture.library.defaultOwner)
+        let theirs = assets(1, owner: fixture.alice.id)
+        try fixture.library.addAssets(mine + theirs)
+        return (mine, theirs)
+    }
+
     static func date(_ value: Any?) -> Date? {
         guard let text = value as? String else { return nil }
         let formatter = ISO8601DateFormatter()
@@ -87,9 +95,7 @@ extension MediadSuites {
         let fixture = try MediadAuthTests.Fixture()
         defer { fixture.remove() }
         let library = fixture.library
-        let mine = Self.assets(4, owner: library.defaultOwner)
-        let theirs = Self.assets(1, owner: fixture.alice.id)
-        try library.addAssets(mine + theirs)
+        let (mine, theirs) = try Self.addAssets(mine: 4, to: fixture)
         let key = fixture.adminKey
         let (a0, a1, a2, a3, b0) = (mine[0].id, mine[1].id, mine[2].id, mine[3].id, theirs[0].id)
 
@@ -286,9 +292,7 @@ extension MediadSuites {
         let fixture = try MediadAuthTests.Fixture()
         defer { fixture.remove() }
         let library = fixture.library
-        let mine = Self.assets(4, owner: library.defaultOwner)
-        let theirs = Self.assets(1, owner: fixture.alice.id)
-        try library.addAssets(mine + theirs)
+        let (mine, theirs) = try Self.addAssets(mine: 4, to: fixture)
         let album = try library.createAlbum(name: "Trip", assets: mine.prefix(3).map(\.id))
         let key = fixture.adminKey, aliceKey = fixture.aliceKey.secret
         let uri = "/api/albums/\(album.id)"
@@ -330,9 +334,7 @@ extension MediadSuites {
         let fixture = try MediadAuthTests.Fixture()
         defer { fixture.remove() }
         let library = fixture.library
-        let mine = Self.assets(3, owner: library.defaultOwner)
-        let theirs = Self.assets(1, owner: fixture.alice.id)
-        try library.addAssets(mine + theirs)
+        let (mine, theirs) = try Self.addAssets(mine: 3, to: fixture)
         let key = fixture.adminKey, aliceKey = fixture.aliceKey.secret
         let (a0, a1, a2, b0) = (mine[0].id.description, mine[1].id.description, mine[2].id.description, theirs[0].id.description)
 

@@ -71,12 +71,11 @@ struct AlbumCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "JSON Lines, as `media ls --json`.")
         var json = false
 
-        @Argument(help: "The album: its id, or its name.")
-        var album: String
+        @OptionGroup var target: AlbumArgument
 
         func run() async throws {
             let lib = try library.open()
-            let album = try CLI.album(album, in: lib)
+            let album = try target.resolve(in: lib)
             var output = BufferedOutput()
             for asset in try CLI.sdk({ () throws(MediaStoreError) in try lib.assets(inAlbum: album.id) }) {
                 output.write(json ? AssetRecord(asset).jsonLine() : CLI.line(asset))
@@ -91,14 +90,13 @@ struct AlbumCommand: AsyncParsableCommand {
 
         @OptionGroup var library: LibraryOptions
 
-        @Argument(help: "The album: its id, or its name.")
-        var album: String
+        @OptionGroup var target: AlbumArgument
 
         @OptionGroup var assets: AssetIDArguments
 
         func run() async throws {
             let lib = try library.open()
-            let album = try CLI.album(album, in: lib)
+            let album = try target.resolve(in: lib)
             let ids = try assets.resolve(in: lib)
             let result = try CLI.sdk { () throws(MediaStoreError) in try lib.addAssets(ids, toAlbum: album.id) }
             let added = result.values.filter { $0 == .added }.count
@@ -115,14 +113,13 @@ struct AlbumCommand: AsyncParsableCommand {
 
         @OptionGroup var library: LibraryOptions
 
-        @Argument(help: "The album: its id, or its name.")
-        var album: String
+        @OptionGroup var target: AlbumArgument
 
         @OptionGroup var assets: AssetIDArguments
 
         func run() async throws {
             let lib = try library.open()
-            let album = try CLI.album(album, in: lib)
+            let album = try target.resolve(in: lib)
             let ids = try assets.resolve(in: lib)
             let removed = try CLI.sdk { () throws(MediaStoreError) in try lib.removeAssets(ids, fromAlbum: album.id) }
             print(CLI.changed("removed", removed.count, of: ids.count, " from \(album.name)"))
@@ -135,15 +132,14 @@ struct AlbumCommand: AsyncParsableCommand {
 
         @OptionGroup var library: LibraryOptions
 
-        @Argument(help: "The album: its id, or its name.")
-        var album: String
+        @OptionGroup var target: AlbumArgument
 
         @Argument(help: "The new name.")
         var name: String
 
         func run() async throws {
             let lib = try library.open()
-            let album = try CLI.album(album, in: lib)
+            let album = try target.resolve(in: lib)
             let renamed = try CLI.sdk { () throws(MediaStoreError) in try lib.updateAlbum(album.id, name: name) }
             print("renamed \(album.name) to \(renamed.name)")
         }
@@ -155,15 +151,14 @@ struct AlbumCommand: AsyncParsableCommand {
 
         @OptionGroup var library: LibraryOptions
 
-        @Argument(help: "The album: its id, or its name.")
-        var album: String
+        @OptionGroup var target: AlbumArgument
 
         @Argument(help: "An asset of the album: its id, or a unique prefix of its id or SHA-256.")
         var id: String
 
         func run() async throws {
             let lib = try library.open()
-            let album = try CLI.album(album, in: lib)
+            let album = try target.resolve(in: lib)
             guard let asset = try CLI.assetIDs([id], in: lib).first else { return }
             try CLI.sdk { () throws(MediaStoreError) in try lib.updateAlbum(album.id, cover: .some(asset)) }
             print("\(album.name) shows \(asset)")
@@ -176,16 +171,26 @@ struct AlbumCommand: AsyncParsableCommand {
 
         @OptionGroup var library: LibraryOptions
 
-        @Argument(help: "The album: its id, or its name.")
-        var album: String
+        @OptionGroup var target: AlbumArgument
 
         func run() async throws {
             let lib = try library.open()
-            let album = try CLI.album(album, in: lib)
+            let album = try target.resolve(in: lib)
             guard try CLI.sdk({ () throws(MediaStoreError) in try lib.deleteAlbum(album.id) }) else {
                 throw CLI.fail("no album \(album.id)")
             }
             print("deleted the album \(album.name)")
         }
+    }
+}
+
+/// The album a command acts on, named on the command line.
+struct AlbumArgument: ParsableArguments {
+    @Argument(help: "The album: its id, or its name.")
+    var album: String
+
+    /// The album, found in the library (or the command fails naming it).
+    func resolve(in lib: Library) throws -> Album {
+        try CLI.album(album, in: lib)
     }
 }

@@ -100,7 +100,6 @@ enum CLI {
         LocalDateTime(secondsSinceEpoch: day.secondsSinceEpochAsUTC + 86_400, offsetSeconds: 0)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.fff][±HH:MM|Z]`: the local time and, when written, the UTC offset.
     /// A shift of time, `±` then numbers with units d, h, m, s (`+1h`, `-1d2h30m`), in seconds;
     /// `nil` when `text` is not one.
     static func shift(_ text: String) -> Int? {
@@ -134,38 +133,12 @@ enum CLI {
         return sign == "-" ? -total : total
     }
 
+    /// `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]`: the local time and, when written, the UTC offset.
     static func dateTime(_ text: String) throws -> (local: LocalDateTime, offsetSeconds: Int?) {
-        func problem() -> ExitCode {
-            fail("a date and time is YYYY-MM-DDTHH:MM:SS[.fff][±HH:MM] (such as 2019-07-14T20:41:00+01:00), not '\(text)'")
+        guard let date = CaptureDate(iso8601: text, source: Library.editSource) else {
+            throw fail("a date and time is YYYY-MM-DDTHH:MM:SS[.fff][±HH:MM] (such as 2019-07-14T20:41:00+01:00), not '\(text)'")
         }
-        let b = Array(text.utf8)
-        guard b.count >= 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A,
-              let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2),
-              let h = digits(b, 11, 2), let mi = digits(b, 14, 2), let s = digits(b, 17, 2) else { throw problem() }
-        var i = 19
-        var millisecond: Int?
-        if i < b.count, b[i] == 0x2E {
-            let start = i + 1
-            i = start
-            while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
-            guard i > start else { throw problem() }
-            millisecond = Int(String(decoding: (b[start..<i] + Array("00".utf8)).prefix(3), as: UTF8.self))
-        }
-        var offset: Int?
-        if i < b.count {
-            if b[i] == 0x5A, i + 1 == b.count {
-                offset = 0
-            } else if b[i] == 0x2B || b[i] == 0x2D, b.count - i == 6, b[i + 3] == 0x3A, let oh = digits(b, i + 1, 2), let om = digits(b, i + 4, 2),
-                      oh <= 18, om < 60 {
-                offset = (b[i] == 0x2D ? -1 : 1) * (oh * 3600 + om * 60)
-            } else {
-                throw problem()
-            }
-        }
-        guard let local = LocalDateTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s, millisecond: millisecond) else {
-            throw problem()
-        }
-        return (local, offset)
+        return (date.local, date.offsetSeconds)
     }
 
     private static func digits(_ b: [UInt8], _ at: Int, _ count: Int) -> Int? {

@@ -17,15 +17,11 @@ struct TagCommand: AsyncParsableCommand {
 
         @OptionGroup var library: LibraryOptions
 
-        @Option(name: .long, help: ArgumentHelp("A tag path; repeat for several.", valueName: "TAG"))
-        var tag: [String] = []
-
-        @OptionGroup var assets: AssetIDArguments
+        @OptionGroup var arguments: TaggingArguments
 
         func run() async throws {
-            guard !tag.isEmpty else { throw CLI.fail("give the tags with --tag TAG") }
             let lib = try library.open()
-            let ids = try assets.resolve(in: lib)
+            let (ids, tag) = try arguments.resolve(in: lib)
             let changed = try CLI.sdk { () throws(MediaStoreError) in try lib.tag(ids, with: tag) }
             print(CLI.changed("tagged", changed.count, of: ids.count))
         }
@@ -37,15 +33,11 @@ struct TagCommand: AsyncParsableCommand {
 
         @OptionGroup var library: LibraryOptions
 
-        @Option(name: .long, help: ArgumentHelp("A tag path; repeat for several.", valueName: "TAG"))
-        var tag: [String] = []
-
-        @OptionGroup var assets: AssetIDArguments
+        @OptionGroup var arguments: TaggingArguments
 
         func run() async throws {
-            guard !tag.isEmpty else { throw CLI.fail("give the tags with --tag TAG") }
             let lib = try library.open()
-            let ids = try assets.resolve(in: lib)
+            let (ids, tag) = try arguments.resolve(in: lib)
             let changed = try CLI.sdk { () throws(MediaStoreError) in try lib.untag(ids, tags: tag) }
             print(CLI.changed("untagged", changed.count, of: ids.count))
         }
@@ -87,5 +79,23 @@ struct TagCommand: AsyncParsableCommand {
             try CLI.sdk { () throws(MediaStoreError) in try lib.deleteTag(tag) }
             print("deleted the tag \(Tag.normalized(tag) ?? tag)")
         }
+    }
+}
+
+/// The tags and assets of `tag add` and `tag rm`.
+struct TaggingArguments: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A tag path; repeat for several.", valueName: "TAG"))
+    var tag: [String] = []
+
+    @OptionGroup var assets: AssetIDArguments
+
+    /// At least one tag (checked before the library is opened).
+    func validate() throws {
+        guard !tag.isEmpty else { throw CLI.fail("give the tags with --tag TAG") }
+    }
+
+    /// The assets, each found in the library, and the tags.
+    func resolve(in lib: Library) throws -> (ids: [AssetID], tags: [String]) {
+        (try assets.resolve(in: lib), tag)
     }
 }

@@ -98,37 +98,18 @@ struct AssetUpdateRequest: Decodable {
                                                                     : "timeZone must be an IANA time zone such as Europe/Lisbon")
         }
         if let dateTimeOriginal {
-            guard var (local, offset) = Self.captureTime(dateTimeOriginal) else {
+            guard let date = CaptureDate(iso8601: dateTimeOriginal, source: Library.editSource) else {
                 throw ImmichError(.badRequest, "dateTimeOriginal must be an ISO 8601 date-time, such as 2019-07-14T20:41:00.000+01:00")
             }
+            var offset = date.offsetSeconds
             if offset == nil, let zone = timeZone.flatMap(TimeZone.init(identifier:)) {
                 // The zone's offset at that wall-clock time (its offset an hour either side agrees but at a change).
-                let guess = Date(timeIntervalSince1970: local.secondsSinceEpochAsUTC)
+                let guess = Date(timeIntervalSince1970: date.local.secondsSinceEpochAsUTC)
                 offset = zone.secondsFromGMT(for: guess.addingTimeInterval(-Double(zone.secondsFromGMT(for: guess))))
             }
-            if let offset, !(-64_800...64_800).contains(offset) { throw ImmichError(.badRequest, "a UTC offset is within ±18 hours") }
-            local = local.normalizedMilliseconds
-            out.edits.append(.capturedAt(local, offsetSeconds: offset))
+            out.edits.append(.capturedAt(date.local.normalizedMilliseconds, offsetSeconds: offset))
         }
         return out
-    }
-
-    /// An ISO 8601 date-time as the local wall clock and its UTC offset (`Z` is 0; none: `nil`).
-    static func captureTime(_ text: String) -> (LocalDateTime, Int?)? {
-        let pattern = /(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?/
-        guard let m = text.trimmingCharacters(in: .whitespaces).wholeMatch(of: pattern),
-              let year = Int(m.1), let month = Int(m.2), let day = Int(m.3), let hour = Int(m.4), let minute = Int(m.5) else { return nil }
-        let second = m.6.flatMap { Int($0) } ?? 0
-        let millisecond = m.7.map { Int(($0 + "00").prefix(3)) ?? 0 }
-        guard let local = LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-                                        millisecond: millisecond) else { return nil }
-        guard let zone = m.8 else { return (local, nil) }
-        if zone == "Z" || zone == "z" { return (local, 0) }
-        let digits = zone.dropFirst().filter(\.isNumber)
-        guard let hours = Int(digits.prefix(2)) else { return nil }
-        let minutes = digits.count > 2 ? Int(digits.dropFirst(2)) ?? 0 : 0
-        guard minutes < 60 else { return nil }
-        return (local, (zone.first == "-" ? -1 : 1) * (hours * 3600 + minutes * 60))
     }
 }
 

@@ -8,7 +8,9 @@ enum DateText {
     }
 
     /// Parses a date with optional time, fraction and offset. Blank or all-zero dates give nil.
-    static func parse(_ text: String) -> Parsed? {
+    /// `strict` (text a person typed): the time is required, a fraction has digits, and what
+    /// follows the time is nothing but a valid offset; otherwise an unreadable offset is left out.
+    static func parse(_ text: String, strict: Bool = false) -> Parsed? {
         let b = Array(text.utf8)
         var i = 0
         func skipSpaces() { while i < b.count, b[i] == 0x20 { i += 1 } }
@@ -45,12 +47,20 @@ enum DateText {
             if separator([0x2E, 0x2C]) {
                 let start = i
                 while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+                if strict, i == start { return nil }
                 millisecond = subSeconds(String(decoding: b[start..<i], as: UTF8.self))
             }
-            skipSpaces()
+            if !strict { skipSpaces() }
             if i < b.count {
-                if b[i] == 0x5A { offset = 0 } else { offset = parseOffset(String(decoding: b[i...], as: UTF8.self)) }
+                if b[i] == 0x5A || (strict && b[i] == 0x7A), !strict || i + 1 == b.count {
+                    offset = 0
+                } else {
+                    offset = parseOffset(String(decoding: b[i...], as: UTF8.self))
+                    if strict, offset == nil { return nil }
+                }
             }
+        } else if strict {
+            return nil
         }
         guard let local = LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute,
                                         second: second, millisecond: millisecond) else { return nil }
